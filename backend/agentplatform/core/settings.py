@@ -1,0 +1,167 @@
+"""One settings class for the API, the worker and the CLI.
+
+Every field is read from the environment (upper-case name) or from a file named by `<NAME>_FILE`
+(Docker and Kubernetes secrets). Defaults are safe for development and refused in production.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused outside development
+# A valid Fernet key that is public on purpose: it only ever protects development data.
+DEV_ENCRYPTION_KEY = "ZGV2LWluc2VjdXJlLWVuY3J5cHRpb24ta2V5LTMyYis="  # noqa: S105
+
+Environment = Literal["development", "test", "production"]
+
+
+class FileSecretsSource(PydanticBaseSettingsSource):
+    """Reads `<NAME>_FILE` variables: the value is the content of the named file, stripped."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        path = os.environ.get(f"{field_name.upper()}_FILE")
+        if not path:
+            return None, field_name, False
+        try:
+            content = Path(path).read_text().strip()
+            # An empty secret file means "not configured", the same as an unset variable.
+            return (content or None), field_name, False
+        except OSError as exc:
+            raise ValueError(f"{field_name.upper()}_FILE={path}: cannot read ({exc.strerror})") from exc
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field, name)
+            if value is not None:
+                values[key] = value
+        return values
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", validate_default=True)
+
+    # --- runtime -------------------------------------------------------------------------
+    env: Environment = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = None
+    data_dir: Path = Path(".data")
+    static_dir: Path = Path("frontend/dist")
+
+    # --- storage -------------------------------------------------------------------------
+    database_url: str | None = None
+    redis_url: str | None = None
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+
+    # --- security ------------------------------------------------------------------------
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    encryption_keys: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
+    session_cookie_name: str = "ap_session"
+    session_ttl_hours: int = Field(default=24 * 14, ge=1)
+    cookie_secure: bool | None = None
+    trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
+    invitation_ttl_hours: int = Field(default=24 * 7, ge=1)
+
+    # --- rate limits (the `limits` notation: "10/minute", "5 per 30 seconds") -------------
+    rate_limit_login: str = "10/minute"
+    rate_limit_api_key: str = "600/minute"
+    rate_limit_public: str = "60/minute"
+
+    # --- observability -------------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    sentry_dsn: SecretStr | None = None
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    # --- worker --------------------------------------------------------------------------
+    worker_metrics_port: int = Field(default=9100, ge=0, le=65535)
+    worker_max_jobs: int = Field(default=10, ge=1)
+    worker_heartbeat_seconds: int = Field(default=10, ge=1)
+    worker_heartbeat_stale_seconds: int = Field(default=60, ge=5)
+
+    # --- AI providers (environment defaults; tenants may override) ------------------------
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str = "https://api.openai.com/v1"
+    openrouter_api_key: SecretStr | None = None
+    openrouter_base_url: str = "https://openrouter.ai/api/v1"
+
+    # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"test_chat": true}' -
+    feature_flags: dict[str, bool] = Field(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        assert isinstance(env_settings, EnvSettingsSource)
+        return (init_settings, env_settings, FileSecretsSource(settings_cls), dotenv_settings)
+
+    @field_validator("trusted_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        problems = []
+        if self.secret_key.get_secret_value() == DEV_SECRET_KEY:
+            problems.append("SECRET_KEY must be set in production")
+        elif len(self.secret_key.get_secret_value()) < 32:
+            problems.append("SECRET_KEY must be at least 32 characters")
+        if DEV_ENCRYPTION_KEY in self.encryption_key_list:
+            problems.append("ENCRYPTION_KEYS must not contain the development key in production")
+        if not self.database_url:
+            problems.append("DATABASE_URL must be set in production (no embedded database)")
+        if not self.redis_url:
+            problems.append("REDIS_URL must be set in production (no embedded Redis)")
+        if self.cookie_secure is False:
+            problems.append("COOKIE_SECURE cannot be false in production")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def encryption_key_list(self) -> list[str]:
+        """Newest key first; older keys still decrypt until rows are re-encrypted."""
+        return [k.strip() for k in self.encryption_keys.get_secret_value().split(",") if k.strip()]
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else self.env == "production"
+
+    @property
+    def is_embedded(self) -> bool:
+        return not self.database_url or not self.redis_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

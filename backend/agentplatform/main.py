@@ -1,0 +1,101 @@
+"""The FastAPI application: middleware, error handlers, routers, and the resources they share."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.types import Scope
+
+from agentplatform.core.db import create_engine, create_sessionmaker
+from agentplatform.core.errors import install_error_handlers
+from agentplatform.core.logging import configure_logging
+from agentplatform.core.metrics import MetricsMiddleware
+from agentplatform.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from agentplatform.core.observability import init_sentry
+from agentplatform.core.ratelimit import RateLimiter
+from agentplatform.core.redis import create_redis
+from agentplatform.core.settings import Settings, get_settings
+from agentplatform.core.spa import mount_spa
+from agentplatform.ops.router import router as ops_router
+from agentplatform.tenancy.router import api_router as tenancy_router
+
+API_PREFIX = "/api/v1"
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable ids for the generated client: `<tag>-<function name>`, e.g. `api_keys-create_api_key`."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+async def open_resources(app: FastAPI, settings: Settings) -> None:
+    engine = create_engine(settings)
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    redis = create_redis(settings.redis_url or "")
+    app.state.redis = redis
+    app.state.arq = redis
+    app.state.rate_limiter = RateLimiter(redis)
+
+
+async def close_resources(app: FastAPI) -> None:
+    await app.state.redis.aclose()
+    await app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None, *, manage_resources: bool = True) -> FastAPI:
+    """`manage_resources=False` lets tests attach their own engine, sessions and Redis to state."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if manage_resources:
+            if not settings.database_url or not settings.redis_url:
+                raise RuntimeError(
+                    "DATABASE_URL and REDIS_URL are required; `agentplatform run` starts "
+                    "embedded ones when they are unset"
+                )
+            await open_resources(app, settings)
+        try:
+            yield
+        finally:
+            if manage_resources:
+                await close_resources(app)
+
+    app = FastAPI(
+        title="GPT Agent Platform",
+        version="0.1.0",
+        summary="Multi-tenant AI agents that work Kommo CRM leads",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    def body_limit(scope: Scope) -> int:
+        return settings.max_request_body_bytes
+
+    # Added last runs first: request id outermost, then metrics, then the body limit.
+    app.add_middleware(BodySizeLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(ops_router)
+    app.include_router(tenancy_router, prefix=API_PREFIX)
+    mount_spa(app, Path(settings.static_dir))
+    return app
+
+
+def build_app() -> FastAPI:
+    """Uvicorn factory: logging and Sentry are set up once per process, then the app."""
+    settings = get_settings()
+    configure_logging(settings, component="api")
+    init_sentry(settings, component="api")
+    return create_app(settings)

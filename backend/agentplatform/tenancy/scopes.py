@@ -1,0 +1,29 @@
+"""What a principal may do inside a tenant: scopes, and the scopes each role grants."""
+
+from __future__ import annotations
+
+import enum
+
+from agentplatform.tenancy.models import Role
+
+
+class Scope(enum.StrEnum):
+    workspace_read = "workspace:read"
+    workspace_write = "workspace:write"
+    members_read = "members:read"
+    members_write = "members:write"
+    api_keys_read = "api_keys:read"
+    api_keys_write = "api_keys:write"
+
+
+ALL_SCOPES = frozenset(Scope)
+READ_SCOPES = frozenset(s for s in Scope if s.value.endswith(":read"))
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.owner: ALL_SCOPES,
+    Role.admin: ALL_SCOPES,
+    Role.member: READ_SCOPES,
+}
+
+# An API key can never mint keys or change who belongs to the workspace.
+API_KEY_GRANTABLE = ALL_SCOPES - {Scope.api_keys_write, Scope.members_write}
