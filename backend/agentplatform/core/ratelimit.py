@@ -1,0 +1,122 @@
+"""Rate limits kept in Redis (moving window, shared by every API replica), with `limits`.
+
+Rules use the `limits` notation: "10/minute", "5 per 30 seconds", "100/hour;1000/day".
+Redis holds only counters here: if it cannot be reached, requests are allowed (fail open).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from typing import Literal
+
+from arq import ArqRedis
+from fastapi import Request
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from redis.exceptions import RedisError
+
+from agentplatform.core.errors import RateLimited
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "agentplatform:ratelimit"
+RateLimitKind = Literal["login", "api_key", "public"]
+_WARN_EVERY_SECONDS = 60.0
+# What an unreachable Redis raises, wrapped by `limits` or not.
+_STORAGE_ERRORS = (StorageError, RedisError, OSError, TimeoutError)
+
+
+@lru_cache(maxsize=64)
+def parse_rule(rule: str) -> tuple[RateLimitItem, ...]:
+    """Parse (once) a rule; several limits may be joined with ";" and all of them apply."""
+    items = tuple(parse_many(rule))
+    if not items:
+        raise ValueError(f"empty rate limit rule {rule!r}")
+    return items
+
+
+class RateLimiter:
+    """One per process, on `app.state.rate_limiter`; shares the connection pool of the app's Redis."""
+
+    def __init__(self, redis: ArqRedis) -> None:
+        # With `connection_pool`, `limits` wraps our pool in its own redis.asyncio.Redis, so unix
+        # sockets, TLS and credentials work exactly as for the rest of the app.
+        self._storage = RedisStorage(
+            "async+redis://",
+            implementation="redispy",
+            key_prefix=KEY_PREFIX,
+            wrap_exceptions=True,
+            connection_pool=redis.connection_pool,  # type: ignore[arg-type]
+        )
+        self._limiter = MovingWindowRateLimiter(self._storage)
+        self._last_warning = -math.inf
+
+    async def hit(self, rule: str, *identifiers: str) -> None:
+        """Count one hit against `rule` for `identifiers`; raise `RateLimited` when over.
+
+        The first identifier should name what is limited ("login", "api_key", ...) so that two
+        limits with the same rule for the same client do not share a counter.
+        """
+        for item in parse_rule(rule):
+            try:
+                allowed = await self._limiter.hit(item, *identifiers)
+                if allowed:
+                    continue
+                stats = await self._limiter.get_window_stats(item, *identifiers)
+            except _STORAGE_ERRORS as exc:
+                # Fail open: Redis only holds counters, and refusing every request because the
+                # counter store is down would turn a degraded dependency into a full outage.
+                self._warn_unavailable(exc)
+                return
+            retry_after = math.ceil(stats.reset_time - time.time())
+            raise RateLimited(
+                retry_after=max(1, retry_after),
+                detail=f"Rate limit of {item} exceeded; retry in {max(1, retry_after)} s",
+            )
+
+    async def reset(self, rule: str, *identifiers: str) -> None:
+        """Forget the hits counted for `identifiers` (e.g. after a successful login)."""
+        for item in parse_rule(rule):
+            try:
+                await self._limiter.clear(item, *identifiers)
+            except _STORAGE_ERRORS as exc:
+                self._warn_unavailable(exc)
+                return
+
+    def _warn_unavailable(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        if now - self._last_warning >= _WARN_EVERY_SECONDS:
+            self._last_warning = now
+            logger.warning(
+                "rate limit storage unavailable; allowing requests",
+                extra={"error": f"{type(exc).__name__}: {exc}"},
+            )
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (uvicorn's --proxy-headers resolves X-Forwarded-For for trusted proxies)."""
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limited(
+    kind: RateLimitKind, key: Callable[[Request], str] | None = None
+) -> Callable[[Request], Awaitable[None]]:
+    """A dependency limiting a route by `settings.rate_limit_<kind>`, per client IP by default.
+
+    Use as `dependencies=[Depends(rate_limited("login"))]` and declare `RateLimited` in the route's
+    `responses=problem_responses(...)`.
+    """
+    key_of = key or client_ip
+
+    async def check_rate_limit(request: Request) -> None:
+        rule: str = getattr(request.app.state.settings, f"rate_limit_{kind}")
+        limiter: RateLimiter = request.app.state.rate_limiter
+        await limiter.hit(rule, kind, key_of(request))
+
+    return check_rate_limit

@@ -1,0 +1,154 @@
+"""Every route under /api/v1/tenants/{tenant_id} is isolated, found from the OpenAPI schema.
+
+Routes added later are covered without editing this file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.tenancy.api_keys_service import create_api_key
+from agentplatform.tenancy.models import Membership, Role
+from agentplatform.tenancy.schemas import ApiKeyCreate, InvitationCreate
+from agentplatform.tenancy.members_service import create_invitation
+from agentplatform.tenancy.scopes import API_KEY_GRANTABLE
+from tests.factories import create_owner, login
+from datetime import timedelta
+from sqlalchemy import select
+
+TENANT_PREFIX = "/api/v1/tenants/{tenant_id}"
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def tenant_operations(app: FastAPI) -> list[tuple[str, str, dict[str, Any]]]:
+    schema = app.openapi()
+    ops = []
+    for path, item in schema["paths"].items():
+        if path == TENANT_PREFIX or path.startswith(TENANT_PREFIX + "/"):
+            for method in METHODS:
+                if method in item:
+                    ops.append((method.upper(), path, item[method]))
+    return ops
+
+
+def fill(path: str, tenant_id: uuid.UUID, known: dict[str, str]) -> str:
+    out = path.replace("{tenant_id}", str(tenant_id))
+    while "{" in out:
+        start, end = out.index("{"), out.index("}")
+        name = out[start + 1 : end]
+        out = out[:start] + known.get(name, str(uuid.uuid4())) + out[end + 1 :]
+    return out
+
+
+async def send(client: AsyncClient, method: str, url: str, **kwargs: Any) -> int:
+    body = {} if method in {"POST", "PUT", "PATCH"} else None
+    response = await client.request(method, url, json=body, **kwargs)
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == "application/problem+json", url
+    return response.status_code
+
+
+async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
+    """Tenant B with real rows, so a route that skipped the tenant check would find them."""
+    b = await create_owner(db)
+    key, _ = await create_api_key(
+        db, b.tenant.id, ApiKeyCreate(name="b", scopes=list(API_KEY_GRANTABLE)), b.user.id
+    )
+    invitation, _ = await create_invitation(
+        db,
+        b.tenant.id,
+        InvitationCreate(email="someone@example.com"),
+        actor_role=Role.owner,
+        invited_by=b.user.id,
+        ttl=timedelta(days=1),
+    )
+    membership = await db.scalar(select(Membership).where(Membership.tenant_id == b.tenant.id))
+    assert membership is not None
+    await db.commit()
+    known = {
+        "membership_id": str(membership.id),
+        "api_key_id": str(key.id),
+        "invitation_id": str(invitation.id),
+        "key": "test_chat",
+    }
+    return b, known
+
+
+def test_there_are_tenant_routes_to_check(app: FastAPI) -> None:
+    assert len(tenant_operations(app)) >= 10
+
+
+def test_every_tenant_route_goes_through_the_tenant_dependency(app: FastAPI) -> None:
+    def names(dependant: Any) -> set[str]:
+        found = {getattr(dependant.call, "__name__", "")}
+        for sub in dependant.dependencies:
+            found |= names(sub)
+        return found
+
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith(TENANT_PREFIX):
+            assert any(n.startswith("tenant_access_") for n in names(route.dependant)), route.path
+
+
+async def test_member_of_another_tenant_gets_404_everywhere(
+    app: FastAPI, client: AsyncClient, db: AsyncSession
+) -> None:
+    a = await create_owner(db)
+    b, known = await other_tenant_ids(db)
+    await login(client, a.user.email)
+    failures = []
+    for method, path, _ in tenant_operations(app):
+        status = await send(client, method, fill(path, b.tenant.id, known))
+        if status != 404:
+            failures.append((method, path, status))
+    assert failures == []
+
+
+async def test_api_key_of_another_tenant_gets_404_everywhere(
+    app: FastAPI, client: AsyncClient, db: AsyncSession
+) -> None:
+    a = await create_owner(db)
+    _, key = await create_api_key(
+        db, a.tenant.id, ApiKeyCreate(name="a", scopes=list(API_KEY_GRANTABLE)), a.user.id
+    )
+    b, known = await other_tenant_ids(db)
+    headers = {"Authorization": f"Bearer {key}"}
+    failures = []
+    for method, path, _ in tenant_operations(app):
+        status = await send(client, method, fill(path, b.tenant.id, known), headers=headers)
+        if status != 404:
+            failures.append((method, path, status))
+    assert failures == []
+
+
+@pytest.mark.parametrize("tenant", ["existing", "random"])
+async def test_unauthenticated_gets_401_everywhere(
+    app: FastAPI, client_factory: Callable[[], AsyncClient], db: AsyncSession, tenant: str
+) -> None:
+    a = await create_owner(db)
+    tenant_id = a.tenant.id if tenant == "existing" else uuid.uuid4()
+    anonymous = client_factory()
+    failures = []
+    for method, path, _ in tenant_operations(app):
+        status = await send(anonymous, method, fill(path, tenant_id, {}))
+        if status != 401:
+            failures.append((method, path, status))
+    assert failures == []
+
+
+async def test_own_tenant_routes_never_fail_with_a_server_error(
+    app: FastAPI, client: AsyncClient, db: AsyncSession
+) -> None:
+    a = await create_owner(db)
+    await login(client, a.user.email)
+    for method, path, _ in tenant_operations(app):
+        status = await send(client, method, fill(path, a.tenant.id, {"key": "test_chat"}))
+        assert status < 500, (method, path, status)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.core.settings import Settings
+from tests.factories import create_owner, login
+
+
+async def test_read_and_update_workspace_settings(client: AsyncClient, db: AsyncSession) -> None:
+    owner = await create_owner(db)
+    await login(client, owner.user.email)
+    base = f"/api/v1/tenants/{owner.tenant.id}"
+    updated = await client.patch(
+        base, json={"name": "Acme Sales", "timezone": "America/Sao_Paulo", "locale": "pt-BR", "slug": "acme"}
+    )
+    assert updated.status_code == 200
+    assert (await client.get(base)).json() | {} == updated.json()
+    assert updated.json()["slug"] == "acme"
+    bad_locale = await client.patch(base, json={"locale": "Portuguese!"})
+    assert bad_locale.status_code == 422
+
+
+async def test_create_workspace_makes_the_caller_owner(client: AsyncClient, db: AsyncSession) -> None:
+    owner = await create_owner(db)
+    await login(client, owner.user.email)
+    created = await client.post("/api/v1/tenants", json={"name": "Second Shop"})
+    assert created.status_code == 201
+    assert created.json()["slug"] == "second-shop"
+    duplicate = await client.post("/api/v1/tenants", json={"name": "Second Shop"})
+    assert duplicate.json()["slug"].startswith("second-shop-")
+    tenants = (await client.get("/api/v1/tenants")).json()
+    assert {t["role"] for t in tenants} == {"owner"} and len(tenants) == 3
+
+
+async def test_feature_flags_defaults_env_and_tenant_overrides(
+    client: AsyncClient, db: AsyncSession, app: FastAPI, settings: Settings
+) -> None:
+    app.state.settings = settings.model_copy(update={"feature_flags": {"automation_sequences": True}})
+    owner = await create_owner(db)
+    await login(client, owner.user.email)
+    base = f"/api/v1/tenants/{owner.tenant.id}/feature-flags"
+    flags = (await client.get(base)).json()["flags"]
+    assert flags["automation_sequences"] == {
+        "key": "automation_sequences",
+        "description": flags["automation_sequences"]["description"],
+        "enabled": True,
+        "default": True,
+        "overridden": False,
+    }
+    assert flags["test_chat"]["enabled"] is True
+
+    off = (await client.put(f"{base}/test_chat", json={"enabled": False})).json()["flags"]
+    assert off["test_chat"]["enabled"] is False and off["test_chat"]["overridden"] is True
+    again = (await client.put(f"{base}/test_chat", json={"enabled": False})).json()["flags"]
+    assert again["test_chat"]["enabled"] is False
+    reset = (await client.delete(f"{base}/test_chat")).json()["flags"]
+    assert reset["test_chat"] == flags["test_chat"]
+    assert (await client.put(f"{base}/no_such_flag", json={"enabled": True})).status_code == 404
+    assert (await client.put(f"{base}/test_chat", json={"enabled": "maybe"})).status_code == 422
+
+    other = await create_owner(db)
+    await login(client, other.user.email)
+    other_flags = (await client.get(f"/api/v1/tenants/{other.tenant.id}/feature-flags")).json()
+    assert other_flags["flags"]["test_chat"]["overridden"] is False
