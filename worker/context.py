@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from agentplatform.core.jobs import flush_pending_jobs
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 JobContext = dict[str, Any]
 """arq's per-job dict: `redis` (ArqRedis), `settings`, `sessionmaker`, `job_id`, `job_try`, ..."""

@@ -465,8 +465,7 @@ class Supervisor:
                 self.echo(f"error: {exc}")
                 return 1
             time.sleep(_POLL_INTERVAL)
-        name = signal.Signals(self._stop_signal).name
-        self.echo(f"{name} received: stopping the API and the worker ...")
+        self.echo(f"{signal.Signals(self._stop_signal).name} received.")
         return 0
 
     def _shutdown(self) -> None:
@@ -492,6 +491,8 @@ class Supervisor:
 
     def _stop_children(self) -> None:
         alive = [child for child in self.children if child.running()]
+        if alive:
+            self.echo(f"Stopping the {' and the '.join(child.name for child in alive)} ...")
         for child in alive:
             child.signal_group(signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS

@@ -1,4 +1,4 @@
-"""Prometheus metrics for the API: requests by route template, their duration, and what is in flight.
+"""Prometheus metrics for the API: requests by route template, their duration, what is in flight.
 
 The `route` label is the route's template (`/api/v1/tenants/{tenant_id}/members`), never the raw
 path, and every path that no route handles shares `<unmatched>`, so the number of series stays

@@ -31,16 +31,14 @@ def _scrub(value: Any, depth: int = 0) -> Any:
         return value
     if isinstance(value, Mapping):
         return {
-            key: FILTERED if isinstance(key, str) and is_secret_key(key) else _scrub(item, depth + 1)
+            key: FILTERED
+            if isinstance(key, str) and is_secret_key(key)
+            else _scrub(item, depth + 1)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
         # Header lists arrive as [name, value] pairs.
-        if (
-            len(value) == 2
-            and isinstance(value[0], str)
-            and value[0].lower() in _SECRET_HEADERS
-        ):
+        if len(value) == 2 and isinstance(value[0], str) and value[0].lower() in _SECRET_HEADERS:
             return [value[0], FILTERED]
         return [_scrub(item, depth + 1) for item in value]
     return value

@@ -42,7 +42,7 @@ def parse_rule(rule: str) -> tuple[RateLimitItem, ...]:
 
 
 class RateLimiter:
-    """One per process, on `app.state.rate_limiter`; shares the connection pool of the app's Redis."""
+    """One per process, on `app.state.rate_limiter`; it shares the app's Redis connection pool."""
 
     def __init__(self, redis: ArqRedis) -> None:
         # With `connection_pool`, `limits` wraps our pool in its own redis.asyncio.Redis, so unix

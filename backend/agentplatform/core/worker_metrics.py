@@ -88,7 +88,7 @@ async def record_queue_depth(redis: ArqRedis, queue: str = default_queue_name) -
 
 
 def serve_metrics(port: int, addr: str = "127.0.0.1") -> Callable[[], None] | None:
-    """Expose `/metrics` on a background thread; returns the function that stops it (None if off)."""
+    """Serve `/metrics` from a background thread; returns the function that stops it (None: off)."""
     if not port:
         return None
     server, thread = start_http_server(port, addr=addr, registry=metrics_registry())

@@ -1,0 +1,342 @@
+"""`make run` as a user runs it: no DATABASE_URL / REDIS_URL, a fresh data dir, one command.
+
+The supervisor is started as a subprocess exactly like `make run` does, the product is used over
+HTTP (readiness, docs, login) with an admin made by `agentplatform admin` from "another terminal",
+and Ctrl-C must leave nothing running. The SPA mounting is tested separately, in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from httpx import ASGITransport, AsyncClient
+
+from agentplatform.core.settings import Settings
+
+READY_TIMEOUT = 90.0
+STOP_TIMEOUT = 30.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("agentplatform")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "agentplatform.cli"]
+
+
+def _processes_using(path: Path) -> list[int]:
+    """Live processes whose command line mentions `path` (the embedded servers' data dirs)."""
+    needle = str(path).encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def _log_tail(log: Path, limit: int = 6000) -> str:
+    try:
+        return log.read_text(errors="replace")[-limit:]
+    except OSError:
+        return "(no output)"
+
+
+@pytest.fixture
+def product_env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "TEST_REDIS_URL"}
+    }
+    env.update(
+        ENV="development",
+        HOST="127.0.0.1",
+        DATA_DIR=str(tmp_path / ".data"),
+        PORT=str(_free_port()),
+        WORKER_METRICS_PORT=str(_free_port()),
+        WORKER_HEARTBEAT_SECONDS="1",
+        LOG_JSON="false",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@pytest.fixture
+def supervisor(tmp_path: Path, product_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            [*_cli(), "run"],
+            cwd=tmp_path,
+            env=product_env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        # Never leak servers into the rest of the suite, even when the test failed.
+        data_dir = Path(product_env["DATA_DIR"]).resolve()
+        for pid in _processes_using(data_dir):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> dict[str, object]:
+    deadline = time.monotonic() + READY_TIMEOUT
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"`agentplatform run` exited with {proc.returncode}:\n{_log_tail(log)}")
+        try:
+            response = httpx.get(f"{base}/readyz", timeout=5)
+            if response.status_code == 200:
+                body: dict[str, object] = response.json()
+                return body
+            last = f"{response.status_code} {response.text[:500]}"
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        time.sleep(0.5)
+    pytest.fail(f"/readyz not 200 after {READY_TIMEOUT}s (last: {last}):\n{_log_tail(log)}")
+
+
+def test_make_run_embedded_default(
+    tmp_path: Path, product_env: dict[str, str], supervisor: subprocess.Popen[bytes]
+) -> None:
+    log = tmp_path / "run.log"
+    base = f"http://127.0.0.1:{product_env['PORT']}"
+    data_dir = Path(product_env["DATA_DIR"]).resolve()
+
+    readiness = _wait_ready(supervisor, base, log)
+    assert readiness["status"] == "ready"
+    assert httpx.get(f"{base}/docs", timeout=10).status_code == 200
+
+    output = _log_tail(log)
+    assert base in output
+    assert "make admin" in output
+    assert "Web app" in output
+
+    # Other terminals find the embedded servers through runtime.json.
+    runtime = json.loads((data_dir / "runtime.json").read_text())
+    assert runtime["pid"] == supervisor.pid
+    assert runtime["database_url"].startswith("postgresql+asyncpg://")
+    assert runtime["redis_url"].startswith("unix://")
+
+    admin = [
+        *_cli(),
+        "admin",
+        "--email",
+        "owner@example.com",
+        "--password",
+        "correct horse battery",
+        "--tenant",
+        "Acme",
+    ]
+    first = subprocess.run(  # noqa: S603
+        admin, cwd=tmp_path, env=product_env, capture_output=True, text=True, timeout=60
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Created user owner@example.com" in first.stdout
+    assert "Created tenant 'Acme'" in first.stdout
+    assert "correct horse battery" not in first.stdout + first.stderr
+
+    again = subprocess.run(  # noqa: S603
+        admin, cwd=tmp_path, env=product_env, capture_output=True, text=True, timeout=60
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "already existed" in again.stdout
+
+    bad = subprocess.run(  # noqa: S603
+        [*_cli(), "admin", "--email", "not-an-email", "--password", "", "--tenant", "Acme"],
+        cwd=tmp_path,
+        env=product_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stdout + bad.stderr
+    assert "email" in bad.stderr
+
+    login = httpx.post(
+        f"{base}/api/v1/auth/login",
+        json={"email": "owner@example.com", "password": "correct horse battery"},
+        timeout=10,
+    )
+    assert login.status_code == 200, login.text
+
+    started = time.monotonic()
+    supervisor.send_signal(signal.SIGINT)
+    try:
+        code = supervisor.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`agentplatform run` did not stop within {STOP_TIMEOUT}s:\n{_log_tail(log)}")
+    assert code == 0, _log_tail(log)
+    assert time.monotonic() - started < STOP_TIMEOUT
+    assert not (data_dir / "runtime.json").exists()
+    deadline = time.monotonic() + 5
+    while _processes_using(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_using(data_dir) == [], "embedded servers still running after Ctrl-C"
+
+
+def test_admin_without_running_product_uses_embedded_postgres(
+    tmp_path: Path, product_env: dict[str, str]
+) -> None:
+    """Nothing runs: `make admin` starts PostgreSQL for the duration, migrates, creates, stops."""
+    result = subprocess.run(  # noqa: S603
+        [
+            *_cli(),
+            "admin",
+            "--email",
+            "solo@example.com",
+            "--password",
+            "long enough",
+            "--tenant",
+            "Solo",
+        ],
+        cwd=tmp_path,
+        env=product_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Created user solo@example.com" in result.stdout
+    data_dir = Path(product_env["DATA_DIR"]).resolve()
+    deadline = time.monotonic() + 10
+    while _processes_using(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_using(data_dir) == []
+
+
+def test_admin_rejects_bad_input_without_traceback(
+    tmp_path: Path, product_env: dict[str, str]
+) -> None:
+    for args, word in (
+        (["--email", "nope", "--password", "long enough", "--tenant", "T"], "email"),
+        (["--email", "a@example.com", "--password", "", "--tenant", "T"], "password"),
+        (["--email", "a@example.com", "--password", "long enough", "--tenant", " "], "tenant"),
+    ):
+        result = subprocess.run(  # noqa: S603
+            [*_cli(), "admin", *args],
+            cwd=tmp_path,
+            env=product_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        assert word in result.stderr.lower()
+    # Validation comes first: nothing was started for bad input.
+    assert not (tmp_path / ".data" / "postgres").exists()
+
+
+# --- the SPA -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spa_dir(tmp_path: Path) -> Path:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>Agents</title><div id=root></div>")
+    (dist / "assets" / "app-1a2b3c.js").write_text("console.log('spa')")
+    (dist / "favicon.svg").write_text("<svg/>")
+    (tmp_path / "secret.txt").write_text("outside the build")
+    return dist
+
+
+def _app_with_spa(static_dir: Path) -> object:
+    from agentplatform.main import create_app
+
+    settings = Settings(env="test", static_dir=static_dir, log_json=False)
+    return create_app(settings, manage_resources=False)
+
+
+async def _get(app: object, path: str) -> httpx.Response:
+    transport = ASGITransport(app=app)  # type: ignore[arg-type]
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        return await http.get(path)
+
+
+async def test_spa_served_with_history_fallback(spa_dir: Path) -> None:
+    app = _app_with_spa(spa_dir)
+
+    for path in ("/", "/agents/123", "/settings/workspace"):
+        page = await _get(app, path)
+        assert page.status_code == 200, path
+        assert page.headers["content-type"].startswith("text/html")
+        assert "<div id=root>" in page.text
+        assert page.headers["cache-control"] == "no-cache"
+
+    asset = await _get(app, "/assets/app-1a2b3c.js")
+    assert asset.status_code == 200
+    assert asset.text == "console.log('spa')"
+    assert "immutable" in asset.headers["cache-control"]
+
+    icon = await _get(app, "/favicon.svg")
+    assert icon.status_code == 200
+    assert icon.text == "<svg/>"
+
+    # Nothing outside the build directory is reachable.
+    escape = await _get(app, "/%2e%2e/secret.txt")
+    assert "outside the build" not in escape.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nope", "/api/nope", "/assets/missing.js", "/docs/nope", "/healthz/x"]
+)
+async def test_spa_never_answers_api_paths(spa_dir: Path, path: str) -> None:
+    response = await _get(_app_with_spa(spa_dir), path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == 404
+
+
+async def test_api_docs_and_health_still_work_with_spa(spa_dir: Path) -> None:
+    app = _app_with_spa(spa_dir)
+    assert (await _get(app, "/healthz")).json() == {"status": "ok"}
+    docs = await _get(app, "/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+
+
+async def test_no_spa_without_a_build(tmp_path: Path) -> None:
+    app = _app_with_spa(tmp_path / "missing")
+    response = await _get(app, "/agents/123")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
