@@ -27,7 +27,7 @@ API_PREFIX = "/api/v1"
 
 
 def operation_id(route: APIRoute) -> str:
-    """Stable ids for the generated client: `<tag>-<function name>`, e.g. `api_keys-create_api_key`."""
+    """Stable ids for the generated client: `<tag>-<function>`, e.g. `api-keys-create_api_key`."""
     tag = str(route.tags[0]) if route.tags else "default"
     return f"{tag}-{route.name}"
 

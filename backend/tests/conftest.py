@@ -20,11 +20,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
-from arq import ArqRedis
-from httpx import ASGITransport, AsyncClient
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
-from sqlalchemy.pool import NullPool
-
 from agentplatform.core.db import async_database_url, get_session
 from agentplatform.core.embedded import (
     drop_database,
@@ -37,6 +32,10 @@ from agentplatform.core.migrations import upgrade_head
 from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings
+from arq import ArqRedis
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ async def app(settings: Settings, db: AsyncSession, redis: ArqRedis) -> AsyncIte
         await flush_pending_jobs(db, redis)
 
     application.dependency_overrides[get_session] = session_override
-    yield application
+    return application
 
 
 @pytest.fixture
@@ -169,7 +168,9 @@ async def client(app: object) -> AsyncIterator[AsyncClient]:
 @pytest.fixture
 async def raw_pg(services: Services) -> AsyncIterator[asyncpg.Connection]:
     """A plain asyncpg connection to the test database, outside any test transaction."""
-    conn = await asyncpg.connect(_with_database(services.admin_dsn, services.database, "postgresql"))
+    conn = await asyncpg.connect(
+        _with_database(services.admin_dsn, services.database, "postgresql")
+    )
     yield conn
     await conn.close()
 

@@ -6,13 +6,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from agentplatform.core.security import hash_password
 from agentplatform.tenancy.models import Membership, Role, Tenant, User
 from agentplatform.tenancy.schemas import TenantCreate
 from agentplatform.tenancy.tenants_service import create_tenant as create_tenant_service
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 PASSWORD = "correct horse battery staple"
 # argon2 is slow on purpose; hash the shared test password once.

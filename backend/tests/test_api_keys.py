@@ -2,18 +2,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from agentplatform.core.db import utcnow
+from agentplatform.tenancy.models import Role
 from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.core.db import utcnow
-from agentplatform.tenancy.models import Role
 from tests.factories import add_member, create_owner, create_user, login
 
 
-async def _new_key(client: AsyncClient, tenant_id: object, scopes: list[str], **extra: object) -> dict:
+async def _new_key(
+    client: AsyncClient, tenant_id: object, scopes: list[str], **extra: object
+) -> dict:
     response = await client.post(
-        f"/api/v1/tenants/{tenant_id}/api-keys", json={"name": "CRM sync", "scopes": scopes, **extra}
+        f"/api/v1/tenants/{tenant_id}/api-keys",
+        json={"name": "CRM sync", "scopes": scopes, **extra},
     )
     assert response.status_code == 201, response.text
     return response.json()
@@ -24,12 +27,14 @@ async def test_key_is_shown_once_and_stored_hashed(client: AsyncClient, db: Asyn
     await login(client, owner.user.email)
     created = await _new_key(client, owner.tenant.id, ["workspace:read"])
     key = created["key"]
-    assert key.startswith("ap_") and created["prefix"] == key[:10]
+    assert key.startswith("ap_")
+    assert created["prefix"] == key[:10]
     listed = (await client.get(f"/api/v1/tenants/{owner.tenant.id}/api-keys")).json()
     assert listed["total"] == 1
     assert "key" not in listed["items"][0]
     raw = (await db.execute(text("SELECT key_hash, prefix FROM api_key"))).one()
-    assert key not in raw.key_hash and len(raw.key_hash) == 64
+    assert key not in raw.key_hash
+    assert len(raw.key_hash) == 64
 
 
 async def test_key_works_as_bearer_on_its_tenant_only(
@@ -44,14 +49,19 @@ async def test_key_works_as_bearer_on_its_tenant_only(
     response = await integrator.get(f"/api/v1/tenants/{owner.tenant.id}", headers=headers)
     assert response.status_code == 200
     assert response.json()["id"] == str(owner.tenant.id)
-    assert (await integrator.get(f"/api/v1/tenants/{other.tenant.id}", headers=headers)).status_code == 404
+    assert (
+        await integrator.get(f"/api/v1/tenants/{other.tenant.id}", headers=headers)
+    ).status_code == 404
     me = (await integrator.get("/api/v1/auth/me", headers=headers)).json()
-    assert me["user"] is None and [t["id"] for t in me["tenants"]] == [str(owner.tenant.id)]
+    assert me["user"] is None
+    assert [t["id"] for t in me["tenants"]] == [str(owner.tenant.id)]
     listed = (await client.get(f"/api/v1/tenants/{owner.tenant.id}/api-keys")).json()
     assert listed["items"][0]["last_used_at"] is not None
 
 
-async def test_scope_limits_routes(client: AsyncClient, client_factory: object, db: AsyncSession) -> None:
+async def test_scope_limits_routes(
+    client: AsyncClient, client_factory: object, db: AsyncSession
+) -> None:
     owner = await create_owner(db)
     await login(client, owner.user.email)
     key = (await _new_key(client, owner.tenant.id, ["members:read"]))["key"]

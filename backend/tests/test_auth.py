@@ -3,14 +3,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from agentplatform.core.db import utcnow
+from agentplatform.core.settings import Settings
+from agentplatform.tenancy.models import AuthSession
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.core.db import utcnow
-from agentplatform.core.settings import Settings
-from agentplatform.tenancy.models import AuthSession
 from tests.factories import PASSWORD, create_owner, login
 
 
@@ -29,7 +29,12 @@ async def test_login_sets_http_only_cookie_and_lists_tenants(
     body = response.json()
     assert body["user"]["email"] == owner.user.email
     assert body["tenants"] == [
-        {"id": str(owner.tenant.id), "name": owner.tenant.name, "slug": owner.tenant.slug, "role": "owner"}
+        {
+            "id": str(owner.tenant.id),
+            "name": owner.tenant.name,
+            "slug": owner.tenant.slug,
+            "role": "owner",
+        }
     ]
     tenants = await client.get("/api/v1/tenants")
     assert tenants.status_code == 200
@@ -89,10 +94,14 @@ async def test_cross_site_writes_with_the_cookie_are_refused(
     owner = await create_owner(db)
     await login(client, owner.user.email)
     url = f"/api/v1/tenants/{owner.tenant.id}"
-    evil = await client.patch(url, json={"name": "Pwned"}, headers={"Origin": "https://evil.example"})
+    evil = await client.patch(
+        url, json={"name": "Pwned"}, headers={"Origin": "https://evil.example"}
+    )
     assert evil.status_code == 403
     assert evil.json()["type"] == "urn:agentplatform:problem:csrf-rejected"
-    cross = await client.patch(url, json={"name": "Pwned"}, headers={"Sec-Fetch-Site": "cross-site"})
+    cross = await client.patch(
+        url, json={"name": "Pwned"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert cross.status_code == 403
     same = await client.patch(
         url,

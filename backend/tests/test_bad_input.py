@@ -64,7 +64,9 @@ async def test_oversized_bodies_are_413(client: AsyncClient, db: AsyncSession) -
         for _ in range(10):
             yield b"x" * 10_000
 
-    streamed = await client.patch(base, content=chunks(), headers={"Content-Type": "application/json"})
+    streamed = await client.patch(
+        base, content=chunks(), headers={"Content-Type": "application/json"}
+    )
     assert streamed.status_code == 413
 
 

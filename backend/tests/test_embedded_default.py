@@ -7,6 +7,7 @@ and Ctrl-C must leave nothing running. The SPA mounting is tested separately, in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -19,9 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from httpx import ASGITransport, AsyncClient
-
 from agentplatform.core.settings import Settings
+from httpx import ASGITransport, AsyncClient
 
 READY_TIMEOUT = 90.0
 STOP_TIMEOUT = 30.0
@@ -109,10 +109,8 @@ def supervisor(tmp_path: Path, product_env: dict[str, str]) -> Iterator[subproce
         # Never leak servers into the rest of the suite, even when the test failed.
         data_dir = Path(product_env["DATA_DIR"]).resolve()
         for pid in _processes_using(data_dir):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> dict[str, object]:

@@ -7,22 +7,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from agentplatform.tenancy.api_keys_service import create_api_key
+from agentplatform.tenancy.members_service import create_invitation
+from agentplatform.tenancy.models import Membership, Role
+from agentplatform.tenancy.schemas import ApiKeyCreate, InvitationCreate
+from agentplatform.tenancy.scopes import API_KEY_GRANTABLE
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from httpx import AsyncClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.tenancy.api_keys_service import create_api_key
-from agentplatform.tenancy.models import Membership, Role
-from agentplatform.tenancy.schemas import ApiKeyCreate, InvitationCreate
-from agentplatform.tenancy.members_service import create_invitation
-from agentplatform.tenancy.scopes import API_KEY_GRANTABLE
 from tests.factories import create_owner, login
-from datetime import timedelta
-from sqlalchemy import select
 
 TENANT_PREFIX = "/api/v1/tenants/{tenant_id}"
 METHODS = ("get", "post", "put", "patch", "delete")

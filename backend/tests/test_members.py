@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from agentplatform.tenancy.models import Role
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.tenancy.models import Role
 from tests.factories import PASSWORD, add_member, create_owner, create_user, login
 
 
@@ -15,7 +15,9 @@ async def test_invite_lookup_accept_and_join(
     owner = await create_owner(db)
     await login(client, owner.user.email)
     base = f"/api/v1/tenants/{owner.tenant.id}"
-    created = await client.post(f"{base}/invitations", json={"email": "New@Example.com", "role": "admin"})
+    created = await client.post(
+        f"{base}/invitations", json={"email": "New@Example.com", "role": "admin"}
+    )
     assert created.status_code == 201
     invitation = created.json()
     assert invitation["accept_url"].endswith(invitation["token"])
@@ -59,7 +61,9 @@ async def test_existing_account_must_prove_its_password(
         "/api/v1/invitations/accept", json={"token": token, "password": "not the password"}
     )
     assert wrong.status_code == 401
-    right = await invitee.post("/api/v1/invitations/accept", json={"token": token, "password": PASSWORD})
+    right = await invitee.post(
+        "/api/v1/invitations/accept", json={"token": token, "password": PASSWORD}
+    )
     assert right.status_code == 200
 
 
@@ -79,18 +83,26 @@ async def test_roles_limit_what_members_and_admins_may_do(
     await login(as_owner, owner.user.email)
 
     assert (await as_member.get(f"{base}/members")).status_code == 200
-    assert (await as_member.post(f"{base}/invitations", json={"email": "a@example.com"})).status_code == 403
+    assert (
+        await as_member.post(f"{base}/invitations", json={"email": "a@example.com"})
+    ).status_code == 403
     assert (await as_member.patch(base, json={"name": "x"})).status_code == 403
 
-    owner_invite = await as_admin.post(f"{base}/invitations", json={"email": "b@example.com", "role": "owner"})
+    owner_invite = await as_admin.post(
+        f"{base}/invitations", json={"email": "b@example.com", "role": "owner"}
+    )
     assert owner_invite.status_code == 403
     promote = await as_admin.patch(f"{base}/members/{member_id}", json={"role": "owner"})
     assert promote.status_code == 403
-    assert (await as_admin.patch(f"{base}/members/{member_id}", json={"role": "admin"})).status_code == 200
+    assert (
+        await as_admin.patch(f"{base}/members/{member_id}", json={"role": "admin"})
+    ).status_code == 200
 
     members = (await as_owner.get(f"{base}/members")).json()["items"]
     owner_membership = next(m for m in members if m["role"] == "owner")
-    last_owner = await as_owner.patch(f"{base}/members/{owner_membership['id']}", json={"role": "admin"})
+    last_owner = await as_owner.patch(
+        f"{base}/members/{owner_membership['id']}", json={"role": "admin"}
+    )
     assert last_owner.status_code == 409
     assert (await as_owner.delete(f"{base}/members/{owner_membership['id']}")).status_code == 409
 

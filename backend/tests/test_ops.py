@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import time
 
+from agentplatform.core.redis import WORKER_HEARTBEAT_KEY
 from arq import ArqRedis
 from httpx import AsyncClient
-
-from agentplatform.core.redis import WORKER_HEARTBEAT_KEY
 
 
 async def test_healthz(client: AsyncClient) -> None:
@@ -18,7 +17,9 @@ async def test_readyz_needs_a_live_worker(client: AsyncClient, redis: ArqRedis) 
     not_ready = await client.get("/readyz")
     assert not_ready.status_code == 503
     checks = not_ready.json()["checks"]
-    assert checks["postgres"]["ok"] and checks["redis"]["ok"] and checks["migrations"]["ok"]
+    assert checks["postgres"]["ok"]
+    assert checks["redis"]["ok"]
+    assert checks["migrations"]["ok"]
     assert checks["worker"] == {"ok": False, "detail": "no heartbeat seen"}
 
     await redis.set(WORKER_HEARTBEAT_KEY, str(time.time()))
@@ -41,6 +42,7 @@ async def test_openapi_has_stable_operation_ids_and_declared_errors(client: Asyn
     schema = (await client.get("/api/v1/openapi.json")).json()
     ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))
-    assert "auth-login" in ids and "api-keys-create_api_key" in ids
+    assert "auth-login" in ids
+    assert "api-keys-create_api_key" in ids
     create_key = schema["paths"]["/api/v1/tenants/{tenant_id}/api-keys"]["post"]
     assert {"401", "403", "404", "422"} <= set(create_key["responses"])

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import secrets
 
+from agentplatform.core.db import async_database_url
+from agentplatform.core.embedded import drop_database, ensure_database
+from agentplatform.core.migrations import alembic_config, head_revisions
+from agentplatform.models import Base
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from agentplatform.core.db import async_database_url
-from agentplatform.core.embedded import drop_database, ensure_database
-from agentplatform.core.migrations import alembic_config, head_revisions
-from agentplatform.models import Base
 from tests.conftest import Services, _with_database
 
 

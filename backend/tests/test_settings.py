@@ -3,15 +3,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
-
 from agentplatform.core.security import SecretBox
 from agentplatform.core.settings import DEV_ENCRYPTION_KEY, Settings
+from pydantic import ValidationError
 
 PROD_KEY = "x" * 40
 
 
-def test_secrets_are_read_from_file_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secrets_are_read_from_file_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = tmp_path / "secret_key"
     secret.write_text(PROD_KEY + "\n")
     empty = tmp_path / "openai"

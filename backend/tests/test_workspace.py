@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from agentplatform.core.settings import Settings
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.core.settings import Settings
 from tests.factories import create_owner, login
 
 
@@ -13,7 +13,13 @@ async def test_read_and_update_workspace_settings(client: AsyncClient, db: Async
     await login(client, owner.user.email)
     base = f"/api/v1/tenants/{owner.tenant.id}"
     updated = await client.patch(
-        base, json={"name": "Acme Sales", "timezone": "America/Sao_Paulo", "locale": "pt-BR", "slug": "acme"}
+        base,
+        json={
+            "name": "Acme Sales",
+            "timezone": "America/Sao_Paulo",
+            "locale": "pt-BR",
+            "slug": "acme",
+        },
     )
     assert updated.status_code == 200
     assert (await client.get(base)).json() | {} == updated.json()
@@ -22,7 +28,9 @@ async def test_read_and_update_workspace_settings(client: AsyncClient, db: Async
     assert bad_locale.status_code == 422
 
 
-async def test_create_workspace_makes_the_caller_owner(client: AsyncClient, db: AsyncSession) -> None:
+async def test_create_workspace_makes_the_caller_owner(
+    client: AsyncClient, db: AsyncSession
+) -> None:
     owner = await create_owner(db)
     await login(client, owner.user.email)
     created = await client.post("/api/v1/tenants", json={"name": "Second Shop"})
@@ -31,13 +39,16 @@ async def test_create_workspace_makes_the_caller_owner(client: AsyncClient, db: 
     duplicate = await client.post("/api/v1/tenants", json={"name": "Second Shop"})
     assert duplicate.json()["slug"].startswith("second-shop-")
     tenants = (await client.get("/api/v1/tenants")).json()
-    assert {t["role"] for t in tenants} == {"owner"} and len(tenants) == 3
+    assert {t["role"] for t in tenants} == {"owner"}
+    assert len(tenants) == 3
 
 
 async def test_feature_flags_defaults_env_and_tenant_overrides(
     client: AsyncClient, db: AsyncSession, app: FastAPI, settings: Settings
 ) -> None:
-    app.state.settings = settings.model_copy(update={"feature_flags": {"automation_sequences": True}})
+    app.state.settings = settings.model_copy(
+        update={"feature_flags": {"automation_sequences": True}}
+    )
     owner = await create_owner(db)
     await login(client, owner.user.email)
     base = f"/api/v1/tenants/{owner.tenant.id}/feature-flags"
@@ -52,7 +63,8 @@ async def test_feature_flags_defaults_env_and_tenant_overrides(
     assert flags["test_chat"]["enabled"] is True
 
     off = (await client.put(f"{base}/test_chat", json={"enabled": False})).json()["flags"]
-    assert off["test_chat"]["enabled"] is False and off["test_chat"]["overridden"] is True
+    assert off["test_chat"]["enabled"] is False
+    assert off["test_chat"]["overridden"] is True
     again = (await client.put(f"{base}/test_chat", json={"enabled": False})).json()["flags"]
     assert again["test_chat"]["enabled"] is False
     reset = (await client.delete(f"{base}/test_chat")).json()["flags"]

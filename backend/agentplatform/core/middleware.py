@@ -20,7 +20,7 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 class RequestContextMiddleware:
-    """Takes a valid `X-Request-ID` from the caller or makes one; echoes it; logs one access line."""
+    """Takes the caller's valid `X-Request-ID` or makes one; echoes it; logs one access line."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

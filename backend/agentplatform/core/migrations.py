@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-
 def _project_root() -> Path:
     """The checkout (editable install) or the working directory (an image that copies the repo)."""
     for candidate in (Path(__file__).resolve().parents[3], Path.cwd()):

@@ -28,14 +28,16 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 T = TypeVar("T")
 
 
-class Page(BaseModel, Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int
     limit: int
     offset: int
 
 
-async def paginate(session: AsyncSession, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+async def paginate(
+    session: AsyncSession, stmt: Select[Any], params: PageParams
+) -> tuple[list[Any], int]:
     """Rows of one page (scalars of the statement's first entity) and the total count."""
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = await session.scalars(stmt.limit(params.limit).offset(params.offset))

@@ -1,4 +1,4 @@
-"""One Redis client for caches, rate limits and the arq queue (ArqRedis is a redis.asyncio.Redis)."""
+"""One Redis client for caches, rate limits and the arq queue (ArqRedis is a redis Redis)."""
 
 from __future__ import annotations
 

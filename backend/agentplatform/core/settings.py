@@ -10,7 +10,6 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -25,7 +24,7 @@ from pydantic_settings import (
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused outside development
 # A valid Fernet key that is public on purpose: it only ever protects development data.
-DEV_ENCRYPTION_KEY = "ZGV2LWluc2VjdXJlLWVuY3J5cHRpb24ta2V5LTMyYis="  # noqa: S105
+DEV_ENCRYPTION_KEY = "ZGV2LWluc2VjdXJlLWVuY3J5cHRpb24ta2V5LTMyYis="
 
 Environment = Literal["development", "test", "production"]
 
@@ -42,7 +41,9 @@ class FileSecretsSource(PydanticBaseSettingsSource):
             # An empty secret file means "not configured", the same as an unset variable.
             return (content or None), field_name, False
         except OSError as exc:
-            raise ValueError(f"{field_name.upper()}_FILE={path}: cannot read ({exc.strerror})") from exc
+            raise ValueError(
+                f"{field_name.upper()}_FILE={path}: cannot read ({exc.strerror})"
+            ) from exc
 
     def __call__(self) -> dict[str, Any]:
         values: dict[str, Any] = {}

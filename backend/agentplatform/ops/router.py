@@ -41,7 +41,7 @@ async def healthz() -> Health:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 async def readyz(request: Request, session: SessionDep) -> JSONResponse:
-    """Ready to serve: Postgres answers, migrations are at head, Redis answers, a worker is alive."""
+    """Ready: Postgres answers, migrations are at head, Redis answers, a worker is alive."""
     settings: Settings = request.app.state.settings
     checks: dict[str, Check] = {}
     try:

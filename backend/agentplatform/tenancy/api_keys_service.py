@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import utcnow
-from agentplatform.core.errors import NotFound, ValidationFailed, FieldError
+from agentplatform.core.errors import FieldError, NotFound, ValidationFailed
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.security import new_token, token_hash
 from agentplatform.tenancy.models import ApiKey

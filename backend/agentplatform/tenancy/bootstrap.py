@@ -15,7 +15,6 @@ from agentplatform.tenancy.schemas import Name, Password, TenantCreate
 from agentplatform.tenancy.tenants_service import create_tenant
 
 
-
 @dataclass(frozen=True)
 class AdminResult:
     user_id: uuid.UUID
@@ -57,7 +56,9 @@ async def create_admin(
     tenant = await session.scalar(
         select(Tenant)
         .join(Membership, Membership.tenant_id == Tenant.id)
-        .where(Tenant.name == tenant_name, Membership.user_id == user.id, Membership.role == Role.owner)
+        .where(
+            Tenant.name == tenant_name, Membership.user_id == user.id, Membership.role == Role.owner
+        )
         .order_by(Tenant.created_at)
     )
     created_tenant = tenant is None

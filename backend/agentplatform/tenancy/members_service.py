@@ -50,7 +50,9 @@ async def list_members(
     return [_member_read(m, u) for m, u in rows], int(total or 0)
 
 
-async def _membership(session: AsyncSession, tenant_id: uuid.UUID, membership_id: uuid.UUID) -> Membership:
+async def _membership(
+    session: AsyncSession, tenant_id: uuid.UUID, membership_id: uuid.UUID
+) -> Membership:
     membership = await session.scalar(
         select(Membership)
         .where(Membership.id == membership_id, Membership.tenant_id == tenant_id)
@@ -80,9 +82,9 @@ async def change_role(
     membership = await _membership(session, tenant_id, membership_id)
     _require_may_assign(actor_role, role)
     _require_may_assign(actor_role, membership.role)
-    if membership.role is Role.owner and role is not Role.owner:
-        if await _owner_count(session, tenant_id) <= 1:
-            raise Conflict("A workspace needs at least one owner; make someone else owner first")
+    demoting_owner = membership.role is Role.owner and role is not Role.owner
+    if demoting_owner and await _owner_count(session, tenant_id) <= 1:
+        raise Conflict("A workspace needs at least one owner; make someone else owner first")
     membership.role = role
     await session.flush()
     user = await session.get(User, membership.user_id)
@@ -119,7 +121,14 @@ async def create_invitation(
     if already is not None:
         raise Conflict(
             f"{data.email} is already a member",
-            errors=[FieldError(field="body.email", loc=["body", "email"], message="already a member", code="member")],
+            errors=[
+                FieldError(
+                    field="body.email",
+                    loc=["body", "email"],
+                    message="already a member",
+                    code="member",
+                )
+            ],
         )
     # A new invitation replaces any pending one for the same address.
     pending = await session.scalars(
@@ -204,13 +213,17 @@ async def accept_invitation(session: AsyncSession, data: InvitationAccept) -> tu
     invitation, tenant = await open_invitation(session, data.token)
     user = await find_user_by_email(session, invitation.email)
     if user is None:
-        user = User(email=invitation.email, name=data.name, password_hash=hash_password(data.password))
+        user = User(
+            email=invitation.email, name=data.name, password_hash=hash_password(data.password)
+        )
         session.add(user)
         await session.flush()
     elif not verify_password(user.password_hash, data.password):
         raise InvalidCredentials("This email already has an account: enter its password")
     exists = await session.scalar(
-        select(Membership.id).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id)
+        select(Membership.id).where(
+            Membership.tenant_id == tenant.id, Membership.user_id == user.id
+        )
     )
     if exists is None:
         session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=invitation.role))

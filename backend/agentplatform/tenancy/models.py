@@ -1,4 +1,4 @@
-"""Tenants, users, memberships, sign-in sessions, API keys, invitations and feature-flag overrides."""
+"""Tenants, users, memberships, sign-in sessions, API keys, invitations, feature-flag overrides."""
 
 from __future__ import annotations
 

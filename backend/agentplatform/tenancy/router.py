@@ -210,7 +210,9 @@ tenants_router = APIRouter(prefix="/tenants", tags=["tenants"])
 
 
 @tenants_router.get("", response_model=list[TenantMembershipRead], responses=AUTH_ERRORS)
-async def list_tenants(principal: CurrentPrincipal, session: SessionDep) -> list[TenantMembershipRead]:
+async def list_tenants(
+    principal: CurrentPrincipal, session: SessionDep
+) -> list[TenantMembershipRead]:
     """The caller's tenants (an API key sees its own one)."""
     return (await _session_read(session, principal)).tenants
 
@@ -221,7 +223,9 @@ async def list_tenants(principal: CurrentPrincipal, session: SessionDep) -> list
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(Unauthorized, Forbidden, Conflict, CsrfRejected),
 )
-async def create_tenant(body: TenantCreate, principal: CurrentUser, session: SessionDep) -> TenantRead:
+async def create_tenant(
+    body: TenantCreate, principal: CurrentUser, session: SessionDep
+) -> TenantRead:
     """Creates a workspace owned by the caller."""
     tenant = await tenants_service.create_tenant(session, body, owner_id=principal.user.id)
     return TenantRead.model_validate(tenant)
@@ -248,7 +252,9 @@ flags_router = APIRouter(prefix="/tenants/{tenant_id}/feature-flags", tags=["fea
 
 
 @flags_router.get("", response_model=FeatureFlags, responses=TENANT_ERRORS)
-async def list_feature_flags(ctx: WorkspaceRead, session: SessionDep, request: Request) -> FeatureFlags:
+async def list_feature_flags(
+    ctx: WorkspaceRead, session: SessionDep, request: Request
+) -> FeatureFlags:
     """Every flag with its effective value, in one call for the SPA."""
     return await flags_service.flags_for_tenant(session, ctx.tenant_id, _settings(request))
 
@@ -348,7 +354,9 @@ async def create_invitation(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(Unauthorized, Forbidden, NotFound, Conflict),
 )
-async def revoke_invitation(invitation_id: uuid.UUID, ctx: MembersWrite, session: SessionDep) -> None:
+async def revoke_invitation(
+    invitation_id: uuid.UUID, ctx: MembersWrite, session: SessionDep
+) -> None:
     await members_service.revoke_invitation(session, ctx.tenant_id, invitation_id)
 
 
@@ -373,7 +381,9 @@ async def list_api_keys(ctx: ApiKeysRead, session: SessionDep, page: PageDep) ->
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(Unauthorized, Forbidden, NotFound, ValidationFailed),
 )
-async def create_api_key(body: ApiKeyCreate, ctx: ApiKeysWrite, session: SessionDep) -> ApiKeyCreated:
+async def create_api_key(
+    body: ApiKeyCreate, ctx: ApiKeysWrite, session: SessionDep
+) -> ApiKeyCreated:
     """Creates a key for integrators; the key itself is in this response only."""
     api_key, key = await api_keys_service.create_api_key(
         session, ctx.tenant_id, body, created_by=ctx.user.id if ctx.user else None

@@ -40,7 +40,9 @@ Password = Annotated[str, StringConstraints(min_length=8, max_length=256, strip_
 # --- auth -----------------------------------------------------------------------------------
 class LoginRequest(InputModel):
     email: EmailStr
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256, strip_whitespace=False)]
+    password: Annotated[
+        str, StringConstraints(min_length=1, max_length=256, strip_whitespace=False)
+    ]
 
 
 class UserRead(OutputModel):

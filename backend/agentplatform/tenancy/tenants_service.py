@@ -65,7 +65,11 @@ async def update_tenant(session: AsyncSession, tenant: Tenant, data: TenantUpdat
     for field, value in changes.items():
         if value is None:
             continue
-        if field == "slug" and value != tenant.slug and await _slug_taken(session, value, tenant.id):
+        if (
+            field == "slug"
+            and value != tenant.slug
+            and await _slug_taken(session, value, tenant.id)
+        ):
             raise _slug_conflict(value)
         setattr(tenant, field, value)
     await session.flush()
@@ -79,9 +83,7 @@ async def tenants_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[Ten
         .where(Membership.user_id == user_id)
         .order_by(Tenant.name, Tenant.id)
     )
-    return [
-        TenantMembershipRead(id=t.id, name=t.name, slug=t.slug, role=role) for t, role in rows
-    ]
+    return [TenantMembershipRead(id=t.id, name=t.name, slug=t.slug, role=role) for t, role in rows]
 
 
 async def tenant_by_id(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant | None:
