@@ -182,6 +182,19 @@ def redis_settings(settings: Settings) -> RedisSettings:
     return RedisSettings.from_dsn(settings.redis_url)
 
 
+def cron_jobs(settings: Settings) -> list[CronJob]:
+    return [
+        cron(
+            heartbeat,
+            name="heartbeat",
+            **heartbeat_schedule(settings.worker_heartbeat_seconds),
+            unique=True,  # one run per tick across all worker replicas
+            keep_result=60,  # so that the metrics hooks can tell success from failure
+            timeout=30,
+        )
+    ]
+
+
 _settings = get_settings()
 
 
@@ -189,16 +202,7 @@ class WorkerSettings:
     """Read by arq (`arq worker.main.WorkerSettings`) and by `run_worker`."""
 
     functions: ClassVar[list[Function | WorkerCoroutine]] = [func(ping, name="ping")]
-    cron_jobs: ClassVar[list[CronJob]] = [
-        cron(
-            heartbeat,
-            name="heartbeat",
-            **heartbeat_schedule(_settings.worker_heartbeat_seconds),
-            unique=True,  # one run per tick across all worker replicas
-            keep_result=60,  # so that the metrics hooks can tell success from failure
-            timeout=30,
-        )
-    ]
+    cron_jobs: ClassVar[list[CronJob]] = cron_jobs(_settings)
     redis_settings: ClassVar[RedisSettings] = redis_settings(_settings)
     on_startup: ClassVar[StartupShutdown] = startup
     on_shutdown: ClassVar[StartupShutdown] = shutdown
@@ -215,15 +219,15 @@ class WorkerSettings:
 
 def worker_overrides(settings: Settings) -> dict[str, Any]:
     """What `run_worker` passes on top of `WorkerSettings`: settings read now, not at import."""
+    crons = cron_jobs(settings)
     return {
         "redis_settings": redis_settings(settings),
         "max_jobs": settings.worker_max_jobs,
+        "cron_jobs": crons,
         "ctx": {
             "settings": settings,
             "max_tries": WorkerSettings.max_tries,
-            "function_max_tries": function_max_tries(
-                WorkerSettings.functions, WorkerSettings.cron_jobs
-            ),
+            "function_max_tries": function_max_tries(WorkerSettings.functions, crons),
         },
     }
 

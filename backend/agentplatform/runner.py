@@ -42,7 +42,8 @@ Echo = Callable[[str], None]
 
 
 def _default_echo(message: str) -> None:
-    print(message, flush=True)
+    with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+        print(message, flush=True)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -171,7 +172,7 @@ def command_services(
             database_url, database_source = settings.database_url, "DATABASE_URL"
         elif runtime is not None and runtime.database_url:
             database_url = runtime.database_url
-            database_source = f"embedded, from the running `make run` (pid {runtime.pid})"
+            database_source = f"embedded, from `make run` pid {runtime.pid}"
         else:
             say(f"Starting embedded PostgreSQL in {settings.data_dir}/postgres ...")
             pg = start_embedded_postgres(settings.data_dir)
@@ -186,7 +187,7 @@ def command_services(
                 redis_url, redis_source = settings.redis_url, "REDIS_URL"
             elif runtime is not None and runtime.redis_url:
                 redis_url = runtime.redis_url
-                redis_source = f"embedded, from the running `make run` (pid {runtime.pid})"
+                redis_source = f"embedded, from `make run` pid {runtime.pid}"
             else:
                 say(f"Starting embedded Redis in {settings.data_dir}/redis ...")
                 redis = start_redis(Path(settings.data_dir))
@@ -340,7 +341,9 @@ class Supervisor:
                 f"port {settings.port} on {settings.host} is already in use; "
                 "set PORT to another port (e.g. PORT=8001 make run)"
             )
-        if settings.worker_metrics_port and not _port_free("0.0.0.0", settings.worker_metrics_port):  # noqa: S104
+        if settings.worker_metrics_port and not _port_free(
+            settings.host, settings.worker_metrics_port
+        ):
             raise SupervisorError(
                 f"the worker metrics port {settings.worker_metrics_port} is already in use; "
                 "set WORKER_METRICS_PORT to another port (0 disables it)"
@@ -386,6 +389,8 @@ class Supervisor:
 
         env = dict(os.environ)
         env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, PYTHONUNBUFFERED="1")
+        if "log_json" not in settings.model_fields_set and sys.stderr.isatty():
+            env["LOG_JSON"] = "false"  # a person is reading: readable lines unless told otherwise
         for name, command in (("API", "api"), ("worker", "worker")):
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
                 child_command(command),

@@ -211,6 +211,49 @@ def test_make_run_embedded_default(
     assert _processes_using(data_dir) == [], "embedded servers still running after Ctrl-C"
 
 
+def _children_of(pid: int) -> dict[int, bytes]:
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == pid:
+                found[int(proc.name)] = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_child_crash_stops_everything(
+    tmp_path: Path, product_env: dict[str, str], supervisor: subprocess.Popen[bytes]
+) -> None:
+    log = tmp_path / "run.log"
+    base = f"http://127.0.0.1:{product_env['PORT']}"
+    data_dir = Path(product_env["DATA_DIR"]).resolve()
+    _wait_ready(supervisor, base, log)
+
+    workers = [
+        pid for pid, cmd in _children_of(supervisor.pid).items() if cmd.endswith(b"worker\0")
+    ]
+    assert len(workers) == 1, _children_of(supervisor.pid)
+    os.kill(workers[0], signal.SIGKILL)
+
+    try:
+        code = supervisor.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the supervisor kept running after its worker died:\n{_log_tail(log)}")
+    assert code != 0
+    assert "worker exited unexpectedly" in _log_tail(log)
+    assert not (data_dir / "runtime.json").exists()
+    deadline = time.monotonic() + 5
+    while _processes_using(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_using(data_dir) == []
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{base}/healthz", timeout=2)
+
+
 def test_admin_without_running_product_uses_embedded_postgres(
     tmp_path: Path, product_env: dict[str, str]
 ) -> None:

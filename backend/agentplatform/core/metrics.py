@@ -114,6 +114,9 @@ class MetricsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._indexes: dict[int, _RouteIndex] = {}
+        # Label lookups take a lock each; the label sets are bounded, so keep the children.
+        self._in_progress: dict[str, Gauge] = {}
+        self._series: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,7 +125,9 @@ class MetricsMiddleware:
         method = scope["method"] if scope["method"] in _KNOWN_METHODS else "OTHER"
         before_routing = dict(scope)  # routing mutates the scope (root_path, path_params, ...)
         status = 500
-        in_progress = HTTP_REQUESTS_IN_PROGRESS.labels(method)
+        in_progress = self._in_progress.get(method)
+        if in_progress is None:
+            in_progress = self._in_progress[method] = HTTP_REQUESTS_IN_PROGRESS.labels(method)
         in_progress.inc()
         started = time.perf_counter()
 
@@ -141,22 +146,33 @@ class MetricsMiddleware:
                 route = self.route_template(scope, before_routing)
             except Exception:  # metrics must never turn a response into an error
                 route = UNMATCHED_ROUTE
-            HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            HTTP_REQUEST_DURATION.labels(method, route).observe(elapsed)
+            key = (method, route, str(status))
+            series = self._series.get(key)
+            if series is None:
+                series = self._series[key] = (
+                    HTTP_REQUESTS.labels(*key),
+                    HTTP_REQUEST_DURATION.labels(method, route),
+                )
+            series[0].inc()
+            series[1].observe(elapsed)
 
     def route_template(self, scope: Scope, before_routing: Scope) -> str:
         app = scope.get("app")
         routes = getattr(app, "routes", None)
         if app is None or not isinstance(routes, list):
             return UNMATCHED_ROUTE
-        version = _routes_version(app)
         index = self._indexes.get(id(app))
-        if index is None or index.version != version:
-            index = _RouteIndex.build(routes, version)
-            self._indexes[id(app)] = index
+        if index is None:
+            index = self._indexes[id(app)] = _RouteIndex.build(routes, _routes_version(app))
         selected = scope.get("route")
-        if selected is not None:
-            template = index.by_route.get(id(selected))
+        template = index.by_route.get(id(selected)) if selected is not None else None
+        if template is not None:
+            return template
+        # A miss: a mount, a path no route handles, or routes added since the index was built.
+        version = _routes_version(app)
+        if version != index.version:
+            index = self._indexes[id(app)] = _RouteIndex.build(routes, version)
+            template = index.by_route.get(id(selected)) if selected is not None else None
             if template is not None:
                 return template
         return index.match(before_routing) or UNMATCHED_ROUTE

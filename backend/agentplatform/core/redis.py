@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from arq import ArqRedis
-from redis.asyncio import ConnectionPool
 
 WORKER_HEARTBEAT_KEY = "agentplatform:worker:heartbeat"
 
 
 def create_redis(url: str) -> ArqRedis:
-    """`redis://`, `rediss://` or `unix:///path/redis.sock` (the embedded default)."""
-    pool = ConnectionPool.from_url(url, socket_connect_timeout=5, health_check_interval=30)
-    return ArqRedis(connection_pool=pool)
+    """`redis://`, `rediss://` or `unix:///path/redis.sock` (the embedded default).
+
+    Built with `from_url`, so the client owns its pool and `aclose()` closes the connections.
+    """
+    client: ArqRedis = ArqRedis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+    return client

@@ -37,7 +37,7 @@ JOB_DURATION = Histogram(
 )
 QUEUE_DEPTH = Gauge(
     "queue_depth",
-    "Jobs waiting in (or deferred on) an arq queue.",
+    "Jobs in an arq queue: waiting, deferred or running.",
     ["queue"],
     multiprocess_mode="mostrecent",
 )
