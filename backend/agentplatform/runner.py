@@ -90,7 +90,17 @@ def read_runtime(data_dir: Path) -> RuntimeInfo | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return info if _pid_alive(info.pid) else None
+    return info if _is_supervisor(info.pid) else None
+
+
+def _is_supervisor(pid: int) -> bool:
+    """Alive and still an agentplatform process (a stale file's pid may have been reused)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        return b"agentplatform" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc (not Linux): trust the pid
 
 
 def write_runtime(data_dir: Path, info: RuntimeInfo) -> Path:

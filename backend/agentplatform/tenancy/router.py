@@ -20,6 +20,7 @@ from agentplatform.core.errors import (
     problem_responses,
 )
 from agentplatform.core.pagination import Page, PageDep
+from agentplatform.core.ratelimit import client_ip
 from agentplatform.core.settings import Settings
 from agentplatform.tenancy import (
     api_keys_service,
@@ -72,10 +73,6 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def _limit(request: Request, rule: str, *identifiers: str) -> None:
     await request.app.state.rate_limiter.hit(rule, *identifiers)
 
@@ -122,7 +119,7 @@ async def login(
     """Sign in with email and password; sets an httpOnly session cookie."""
     settings = _settings(request)
     check_same_origin(request, settings)
-    ip = _client_ip(request)
+    ip = client_ip(request)
     await _limit(request, settings.rate_limit_login, "login-ip", ip)
     await _limit(request, settings.rate_limit_login, "login-email", body.email.lower())
     user, token = await auth_service.login(
@@ -166,7 +163,7 @@ async def lookup_invitation(
     body: InvitationLookup, request: Request, session: SessionDep
 ) -> InvitationPreview:
     """What an invitation token is for, before accepting it."""
-    await _limit(request, _settings(request).rate_limit_public, "invitation", _client_ip(request))
+    await _limit(request, _settings(request).rate_limit_public, "invitation", client_ip(request))
     invitation, tenant = await members_service.open_invitation(session, body.token)
     account = await auth_service.find_user_by_email(session, invitation.email)
     return InvitationPreview(
@@ -189,14 +186,14 @@ async def accept_invitation(
     """Joins the workspace (creating the account if needed) and signs in."""
     settings = _settings(request)
     check_same_origin(request, settings)
-    await _limit(request, settings.rate_limit_public, "invitation", _client_ip(request))
+    await _limit(request, settings.rate_limit_public, "invitation", client_ip(request))
     user, _ = await members_service.accept_invitation(session, body)
     _, token = await auth_service.start_session(
         session,
         user,
         ttl=timedelta(hours=settings.session_ttl_hours),
         user_agent=request.headers.get("user-agent", ""),
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
     _set_session_cookie(response, settings, token)
     return SessionRead(
