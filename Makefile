@@ -45,7 +45,7 @@ lock: install
 
 ## Create (idempotently) a user who owns a tenant: make admin EMAIL=... PASSWORD=... TENANT=...
 admin: install
-	$(BIN)/agentplatform admin --email "$(EMAIL)" --password "$(PASSWORD)" --tenant "$(TENANT)"
+	@$(BIN)/agentplatform admin --email "$(EMAIL)" --password "$(PASSWORD)" --tenant "$(TENANT)"
 
 migrate: install
 	$(BIN)/agentplatform migrate

@@ -29,7 +29,7 @@ from agentplatform.core.worker_metrics import (
     record_queue_depth,
     serve_metrics,
 )
-from arq import ArqRedis, cron, func
+from arq import ArqRedis, func
 from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.typing import StartupShutdown, WorkerCoroutine
@@ -67,8 +67,8 @@ async def heartbeat(ctx: JobContext) -> None:
 
 
 async def _heartbeat_loop(ctx: JobContext, every: float) -> None:
-    """The same heartbeat outside the queue: a worker whose job slots are all busy with long jobs
-    is still alive, and `/readyz` must not call it dead because the cron job is waiting for a slot.
+    """Runs outside the queue: a worker whose job slots are all busy with long jobs is still
+    alive, and `/readyz` must not call it dead because a queued heartbeat waits for a slot.
     """
     while True:
         await asyncio.sleep(every)
@@ -76,13 +76,6 @@ async def _heartbeat_loop(ctx: JobContext, every: float) -> None:
             await heartbeat(ctx)
         except Exception as exc:
             logger.warning("heartbeat failed", extra={"error": f"{type(exc).__name__}: {exc}"})
-
-
-def heartbeat_schedule(every_seconds: int) -> dict[str, Any]:
-    """arq cron options that fire every `every_seconds` (aligned to the minute)."""
-    if every_seconds < 60:
-        return {"second": set(range(0, 60, every_seconds))}
-    return {"second": 0, "minute": set(range(0, 60, max(1, every_seconds // 60)))}
 
 
 # --- lifecycle --------------------------------------------------------------------------------
@@ -183,16 +176,12 @@ def redis_settings(settings: Settings) -> RedisSettings:
 
 
 def cron_jobs(settings: Settings) -> list[CronJob]:
-    return [
-        cron(
-            heartbeat,
-            name="heartbeat",
-            **heartbeat_schedule(settings.worker_heartbeat_seconds),
-            unique=True,  # one run per tick across all worker replicas
-            keep_result=60,  # so that the metrics hooks can tell success from failure
-            timeout=30,
-        )
-    ]
+    """Periodic jobs (sweepers, scheduled re-checks) as domains add them.
+
+    The heartbeat is not one of them: it runs as a task beside the job slots (see `startup`),
+    so a worker whose slots are all busy still reports itself alive.
+    """
+    return []
 
 
 _settings = get_settings()

@@ -27,7 +27,6 @@ from worker.main import (
     WorkerSettings,
     function_max_tries,
     heartbeat,
-    heartbeat_schedule,
     ping,
     redis_settings,
     worker_overrides,
@@ -243,16 +242,10 @@ async def test_ping_is_a_plain_coroutine() -> None:
     assert await ping({}) == "pong"
 
 
-def test_heartbeat_schedule_uses_seconds() -> None:
-    assert heartbeat_schedule(10) == {"second": {0, 10, 20, 30, 40, 50}}
-    assert heartbeat_schedule(15) == {"second": {0, 15, 30, 45}}
-    assert heartbeat_schedule(120) == {"second": 0, "minute": set(range(0, 60, 2))}
-
-
 def test_worker_settings() -> None:
     names = {func(f).name for f in WorkerSettings.functions}
     assert "ping" in names
-    assert [job.name for job in WorkerSettings.cron_jobs] == ["heartbeat"]
+    assert WorkerSettings.cron_jobs == []
     assert WorkerSettings.retry_jobs is True
     assert WorkerSettings.max_tries == 5
     assert set(settings_kwargs()) >= {
@@ -284,15 +277,6 @@ def test_overrides_follow_the_settings_given_at_run_time() -> None:
     assert overrides["max_jobs"] == 3
     assert overrides["redis_settings"].host == "redis.internal"
     assert overrides["ctx"]["settings"] is settings
-    assert overrides["ctx"]["function_max_tries"]["heartbeat"] == 1  # arq's cron default
-
-
-def test_heartbeat_cron_follows_the_settings() -> None:
-    overrides = worker_overrides(Settings(worker_heartbeat_seconds=20))
-    (job,) = overrides["cron_jobs"]
-    assert job.name == "heartbeat"
-    assert job.second == {0, 20, 40}
-    assert job.unique is True
 
 
 def test_metrics_server_serves_and_stops() -> None:
