@@ -52,7 +52,7 @@ def _adopt_running_services(settings: Settings) -> Settings:
     """`api` / `worker` started by hand next to a running `make run`: use its embedded servers."""
     if not settings.is_embedded:
         return settings
-    from agentplatform.runner import read_runtime
+    from agentplatform.runtime import read_runtime
 
     runtime = read_runtime(settings.data_dir)
     if runtime is not None:
@@ -109,7 +109,7 @@ def migrate() -> None:
     """Apply database migrations to DATABASE_URL (or to the embedded PostgreSQL)."""
     from agentplatform.core.migrations import head_revisions, upgrade_head
     from agentplatform.ops.verify_env import describe_database_url
-    from agentplatform.runner import command_services
+    from agentplatform.runtime import command_services
 
     settings = _load_settings()
     try:
@@ -156,7 +156,8 @@ def admin(
     """Create (idempotently) a user who owns a tenant; re-running resets the password."""
     from agentplatform.core.errors import ProblemError
     from agentplatform.core.migrations import upgrade_head
-    from agentplatform.runner import base_url, command_services
+    from agentplatform.runner import base_url
+    from agentplatform.runtime import command_services
     from agentplatform.tenancy.bootstrap import AdminResult, validate_admin_input
 
     try:
@@ -211,7 +212,7 @@ def verify_env() -> None:
         summary,
         verify,
     )
-    from agentplatform.runner import command_services
+    from agentplatform.runtime import command_services
 
     config, settings = check_settings(Settings)
     results: list[CheckResult]
