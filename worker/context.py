@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from agentplatform.core.jobs import flush_pending_jobs
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from agentplatform.core.db import unit_of_work
+from sqlalchemy.ext.asyncio import AsyncSession
 
 JobContext = dict[str, Any]
 """arq's per-job dict: `redis` (ArqRedis), `settings`, `sessionmaker`, `job_id`, `job_try`, ..."""
@@ -15,16 +15,7 @@ JobContext = dict[str, Any]
 
 @asynccontextmanager
 async def job_session(ctx: JobContext) -> AsyncIterator[AsyncSession]:
-    """A fresh session: committed when the block ends, rolled back if it raises.
-
-    Jobs the block enqueued with `enqueue_after_commit` are sent only after the commit.
-    """
-    maker: async_sessionmaker[AsyncSession] = ctx["sessionmaker"]
-    async with maker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-        await flush_pending_jobs(session, ctx["redis"])
+    """A fresh session: committed when the block ends, rolled back if it raises; jobs it enqueued
+    are sent after the commit."""
+    async with unit_of_work(ctx["sessionmaker"], ctx["redis"]) as session:
+        yield session

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from arq import ArqRedis
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.ext.asyncio import (
@@ -81,9 +83,12 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request, committed once when the route returns; jobs go out after commit."""
-    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+@asynccontextmanager
+async def unit_of_work(
+    maker: async_sessionmaker[AsyncSession], arq: ArqRedis | None
+) -> AsyncIterator[AsyncSession]:
+    """One session committed once when the block ends (rolled back if it raises); the jobs it
+    enqueued with `enqueue_after_commit` are sent only after the commit. Requests and jobs alike."""
     async with maker() as session:
         try:
             yield session
@@ -91,7 +96,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
-        await flush_pending_jobs(session, request.app.state.arq)
+        await flush_pending_jobs(session, arq)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request, committed when the route returns, before the response is sent."""
+    async with unit_of_work(request.app.state.sessionmaker, request.app.state.arq) as session:
+        yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -28,6 +28,11 @@ class FieldError(BaseModel):
     message: str
     code: str
 
+    @classmethod
+    def at(cls, field: str, message: str, code: str) -> FieldError:
+        """`FieldError.at("body.slug", "taken", "taken")`: the location split from the field."""
+        return cls(field=field, loc=list(field.split(".")), message=message, code=code)
+
 
 class Problem(BaseModel):
     type: str = Field(examples=[f"{TYPE_PREFIX}not-found"])

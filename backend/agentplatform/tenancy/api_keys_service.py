@@ -29,25 +29,17 @@ async def create_api_key(
         raise ValidationFailed(
             "API keys cannot hold these scopes",
             errors=[
-                FieldError(
-                    field="body.scopes",
-                    loc=["body", "scopes"],
-                    message=f"not grantable to an API key: {', '.join(refused)}",
-                    code="scope_not_grantable",
+                FieldError.at(
+                    "body.scopes",
+                    f"not grantable to an API key: {', '.join(refused)}",
+                    "scope_not_grantable",
                 )
             ],
         )
     if data.expires_at is not None and data.expires_at <= utcnow():
         raise ValidationFailed(
             "The expiry is in the past",
-            errors=[
-                FieldError(
-                    field="body.expires_at",
-                    loc=["body", "expires_at"],
-                    message="must be in the future",
-                    code="in_the_past",
-                )
-            ],
+            errors=[FieldError.at("body.expires_at", "must be in the future", "in_the_past")],
         )
     key = new_token(KEY_PREFIX)
     api_key = ApiKey(

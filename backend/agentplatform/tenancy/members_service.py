@@ -121,14 +121,7 @@ async def create_invitation(
     if already is not None:
         raise Conflict(
             f"{data.email} is already a member",
-            errors=[
-                FieldError(
-                    field="body.email",
-                    loc=["body", "email"],
-                    message="already a member",
-                    code="member",
-                )
-            ],
+            errors=[FieldError.at("body.email", "already a member", "member")],
         )
     # A new invitation replaces any pending one for the same address.
     pending = await session.scalars(

@@ -41,7 +41,7 @@ async def _free_slug(session: AsyncSession, base: str) -> str:
 def _slug_conflict(slug: str) -> Conflict:
     return Conflict(
         f"The slug '{slug}' is taken",
-        errors=[FieldError(field="body.slug", loc=["body", "slug"], message="taken", code="taken")],
+        errors=[FieldError.at("body.slug", "taken", "taken")],
     )
 
 
