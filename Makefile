@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 UV_VERSION := 0.13.8
 
-.PHONY: install run test lint format typecheck lock admin migrate verify-env worker api bench check-compose clean
+.PHONY: install run test lint format typecheck lock admin migrate verify-env worker api bench clean \
+	frontend frontend-check client
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +18,33 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+FRONTEND_STAMP := frontend/node_modules/.package-lock.json
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts \
+	frontend/tailwind.config.ts -type f 2>/dev/null)
+
+$(FRONTEND_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+## Build the SPA that `make run` serves (skipped, with a note, where Node.js is missing).
+frontend:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory frontend/dist/index.html; \
+	else echo "npm not found: the API runs without the web app (install Node.js 20 to build it)"; fi
+
+## Format, types, generated client up to date, unit tests and build of the SPA.
+frontend-check: $(FRONTEND_STAMP)
+	cd frontend && npm run format:check && npm run typecheck && npm run generate:check \
+		&& npm test && npm run build
+
+## Regenerate the OpenAPI schema and the SPA's client after changing the API.
+client: install $(FRONTEND_STAMP)
+	$(BIN)/python -m agentplatform.openapi frontend/openapi.json
+	cd frontend && npm run generate
+
 ## Bring up the whole product (embedded PostgreSQL+pgvector and Redis unless URLs are set).
-run: install
+run: install frontend
 	$(BIN)/agentplatform run
 
 ## Install what the tests need and run the whole suite against real PostgreSQL and Redis.
@@ -26,6 +52,7 @@ test: install
 	$(BIN)/ruff check backend worker migrations bench
 	$(BIN)/ruff format --check backend worker migrations bench
 	$(BIN)/mypy
+	$(MAKE) --no-print-directory frontend-check
 	$(BIN)/pytest --cov=agentplatform --cov=worker --cov-report=term --cov-report=xml:coverage.xml $(PYTEST_ARGS)
 
 lint: install

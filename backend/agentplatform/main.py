@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.constants import REF_PREFIX, REF_TEMPLATE
 from fastapi.routing import APIRoute
 from starlette.types import Scope
 
 from agentplatform.core.db import create_engine, create_sessionmaker
-from agentplatform.core.errors import install_error_handlers
+from agentplatform.core.errors import (
+    PROBLEM_CONTENT_TYPE,
+    FieldError,
+    Problem,
+    install_error_handlers,
+)
 from agentplatform.core.logging import configure_logging
 from agentplatform.core.metrics import MetricsMiddleware
 from agentplatform.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -45,6 +52,36 @@ async def open_resources(app: FastAPI, settings: Settings) -> None:
 async def close_resources(app: FastAPI) -> None:
     await app.state.redis.aclose()
     await app.state.engine.dispose()
+
+
+def _problem_schema_for_validation_errors(app: FastAPI) -> None:
+    """Errors are documented as `application/problem+json` with the `Problem` schema (FastAPI would
+    say `application/json`, and `HTTPValidationError` for 422)."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in components:
+            components["Problem"] = Problem.model_json_schema(ref_template=REF_TEMPLATE)
+            components.update(
+                FieldError.model_json_schema(ref_template=REF_TEMPLATE).get("$defs", {})
+            )
+        problem = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": f"{REF_PREFIX}Problem"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status == "422" or PROBLEM_CONTENT_TYPE in content:
+                        response["content"] = problem
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, *, manage_resources: bool = True) -> FastAPI:
@@ -90,6 +127,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     app.include_router(ops_router)
     app.include_router(tenancy_router, prefix=API_PREFIX)
     mount_spa(app, Path(settings.static_dir))
+    _problem_schema_for_validation_errors(app)
     return app
 
 

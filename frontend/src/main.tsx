@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter } from 'react-router-dom';
+
+import { App, createAppContext } from './App';
+import { routes } from './routes';
+import './index.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+const context = createAppContext(createBrowserRouter(routes));
+
+createRoot(root).render(
+  <StrictMode>
+    <App {...context} />
+  </StrictMode>,
+);

@@ -1,0 +1,33 @@
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// The API serves /api/v1, /healthz and /readyz; in development Vite forwards them so the SPA and
+// the API share one origin (the session cookie and the CSRF check both rely on that).
+const apiTarget = process.env.API_PROXY_TARGET ?? 'http://127.0.0.1:8000';
+const proxied = Object.fromEntries(
+  ['/api', '/healthz', '/readyz'].map((path) => [path, { target: apiTarget }]),
+);
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: proxied,
+  },
+  preview: {
+    port: 4173,
+    proxy: proxied,
+  },
+  build: {
+    outDir: 'dist',
+    sourcemap: true,
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+});
