@@ -53,7 +53,7 @@ test: install
 	$(BIN)/ruff format --check backend worker migrations bench
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory frontend-check
-	$(BIN)/pytest --cov=agentplatform --cov=worker --cov-report=term --cov-report=xml:coverage.xml $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term --cov-report=xml:coverage.xml $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check backend worker migrations bench
