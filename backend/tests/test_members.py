@@ -106,9 +106,23 @@ async def test_roles_limit_what_members_and_admins_may_do(
     assert last_owner.status_code == 409
     assert (await as_owner.delete(f"{base}/members/{owner_membership['id']}")).status_code == 409
 
+    owner_id = owner_membership["id"]
+    assert (await as_member.delete(f"{base}/members/{owner_id}")).status_code == 403
     assert (await as_owner.delete(f"{base}/members/{member_id}")).status_code == 204
     # Removed: the workspace no longer exists for them.
     assert (await as_member.get(base)).status_code == 404
+
+
+async def test_a_member_may_leave(client: AsyncClient, db: AsyncSession) -> None:
+    owner = await create_owner(db)
+    member = await create_user(db)
+    member_email = member.email
+    membership_id = (await add_member(db, owner.tenant, member, Role.member)).id
+    await db.commit()
+    await login(client, member_email)
+    base = f"/api/v1/tenants/{owner.tenant.id}"
+    assert (await client.delete(f"{base}/members/{membership_id}")).status_code == 204
+    assert (await client.get(base)).status_code == 404
 
 
 async def test_new_invitation_replaces_pending_one_and_revoke(

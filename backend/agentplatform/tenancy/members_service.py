@@ -93,9 +93,19 @@ async def change_role(
 
 
 async def remove_member(
-    session: AsyncSession, tenant_id: uuid.UUID, membership_id: uuid.UUID, actor_role: Role | None
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    membership_id: uuid.UUID,
+    *,
+    actor_role: Role | None,
+    actor_user_id: uuid.UUID | None,
+    may_manage_members: bool,
 ) -> None:
+    """Removes a member; anyone may leave, only managers (members:write) remove others."""
     membership = await _membership(session, tenant_id, membership_id)
+    leaving = actor_user_id is not None and membership.user_id == actor_user_id
+    if not leaving and not may_manage_members:
+        raise Forbidden("This needs the 'members:write' permission")
     _require_may_assign(actor_role, membership.role)
     if membership.role is Role.owner and await _owner_count(session, tenant_id) <= 1:
         raise Conflict("The last owner cannot be removed")

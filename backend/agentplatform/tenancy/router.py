@@ -63,6 +63,7 @@ from agentplatform.tenancy.schemas import (
     TenantUpdate,
     UserRead,
 )
+from agentplatform.tenancy.scopes import Scope
 
 AUTH_ERRORS = problem_responses(Unauthorized, CsrfRejected, RateLimited)
 TENANT_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
@@ -302,8 +303,16 @@ async def update_member(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(Unauthorized, Forbidden, NotFound, Conflict),
 )
-async def remove_member(membership_id: uuid.UUID, ctx: MembersWrite, session: SessionDep) -> None:
-    await members_service.remove_member(session, ctx.tenant_id, membership_id, ctx.role)
+async def remove_member(membership_id: uuid.UUID, ctx: MembersRead, session: SessionDep) -> None:
+    """Removes a member, or lets the caller leave the workspace."""
+    await members_service.remove_member(
+        session,
+        ctx.tenant_id,
+        membership_id,
+        actor_role=ctx.role,
+        actor_user_id=ctx.user.id if ctx.user else None,
+        may_manage_members=Scope.members_write in ctx.scopes,
+    )
 
 
 @members_router.get("/invitations", response_model=Page[InvitationRead], responses=TENANT_ERRORS)

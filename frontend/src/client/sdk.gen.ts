@@ -197,6 +197,8 @@ export const membersListMembers = <ThrowOnError extends boolean = true>(options:
 
 /**
  * Remove Member
+ *
+ * Removes a member, or lets the caller leave the workspace.
  */
 export const membersRemoveMember = <ThrowOnError extends boolean = true>(options: Options<MembersRemoveMemberData, ThrowOnError>) => (options.client ?? client).delete<MembersRemoveMemberResponses, MembersRemoveMemberErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/members/{membership_id}', ...options });
 

@@ -46,7 +46,7 @@ export function MemberRow({ member, myRole, isMe, busy, onChangeRole, onRemove }
       </td>
       <td className="py-3 pr-4 text-ink-muted">{formatDate(member.created_at)}</td>
       <td className="py-3 text-right">
-        {editable ? (
+        {editable || isMe ? (
           <Button variant="ghost" size="sm" onClick={onRemove} disabled={busy}>
             {isMe ? 'Leave' : 'Remove'}
           </Button>
