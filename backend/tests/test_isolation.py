@@ -77,7 +77,7 @@ async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
         "membership_id": str(membership.id),
         "api_key_id": str(key.id),
         "invitation_id": str(invitation.id),
-        "key": "test_chat",
+        "key": "api_keys",
     }
     return b, known
 
@@ -150,5 +150,5 @@ async def test_own_tenant_routes_never_fail_with_a_server_error(
     a = await create_owner(db)
     await login(client, a.user.email)
     for method, path, _ in tenant_operations(app):
-        status = await send(client, method, fill(path, a.tenant.id, {"key": "test_chat"}))
+        status = await send(client, method, fill(path, a.tenant.id, {"key": "api_keys"}))
         assert status < 500, (method, path, status)

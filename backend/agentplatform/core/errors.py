@@ -104,6 +104,11 @@ class CsrfRejected(Forbidden):
     title = "Cross-site request refused"
 
 
+class FeatureDisabled(Forbidden):
+    code = "feature-disabled"
+    title = "This feature is switched off for the workspace"
+
+
 class NotFound(ProblemError):
     status = 404
     code = "not-found"

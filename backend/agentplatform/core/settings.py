@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     openrouter_api_key: SecretStr | None = None
     openrouter_base_url: str = "https://openrouter.ai/api/v1"
 
-    # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"test_chat": true}' -
+    # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --
     feature_flags: dict[str, bool] = Field(default_factory=dict)
 
     @classmethod

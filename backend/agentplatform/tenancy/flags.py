@@ -1,5 +1,7 @@
 """The feature flags the product knows, with their built-in defaults.
 
+A flag is declared here together with the code that obeys it (never ahead of its feature).
+
 `FEATURE_FLAGS` in the environment overrides a default for every tenant; a tenant's own override
 (stored in `feature_flag_override`) wins over both.
 """
@@ -19,11 +21,7 @@ class Flag:
 FLAGS: dict[str, Flag] = {
     flag.key: flag
     for flag in (
-        Flag("test_chat", "Try agents in the test chat before switching them on", True),
-        Flag("knowledge_graph", "Extract entities and relations from knowledge documents", True),
-        Flag("web_sources", "Add knowledge from web pages by URL", True),
-        Flag("automation_sequences", "Timed follow-up sequences defined by rules", False),
-        Flag("kommo_sync", "Synchronise pipelines, leads and contacts from Kommo", True),
-        Flag("api_keys", "Let admins create API keys for integrators", True),
+        Flag("api_keys", "Admins may create API keys for integrators", True),
+        Flag("member_invitations", "Admins may invite people to the workspace by link", True),
     )
 }

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import utcnow
-from agentplatform.core.errors import NotFound
+from agentplatform.core.errors import FeatureDisabled, NotFound
 from agentplatform.core.settings import Settings
 from agentplatform.tenancy.flags import FLAGS
 from agentplatform.tenancy.models import FeatureFlagOverride
@@ -78,3 +78,10 @@ async def reset_flag(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> N
             FeatureFlagOverride.tenant_id == tenant_id, FeatureFlagOverride.key == key
         )
     )
+
+
+async def require_enabled(
+    session: AsyncSession, tenant_id: uuid.UUID, key: str, settings: Settings
+) -> None:
+    if not await is_enabled(session, tenant_id, key, settings):
+        raise FeatureDisabled(f"'{key}' is switched off in this workspace's feature flags")

@@ -11,6 +11,7 @@ from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (
     Conflict,
     CsrfRejected,
+    FeatureDisabled,
     Forbidden,
     InvalidCredentials,
     NotFound,
@@ -332,13 +333,14 @@ async def list_invitations(
     "/invitations",
     response_model=InvitationCreated,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(Unauthorized, Forbidden, NotFound, Conflict),
+    responses=problem_responses(Unauthorized, Forbidden, FeatureDisabled, NotFound, Conflict),
 )
 async def create_invitation(
     body: InvitationCreate, ctx: MembersWrite, session: SessionDep, request: Request
 ) -> InvitationCreated:
     """Invites someone by email; the response carries the token and link, shown once."""
     settings = _settings(request)
+    await flags_service.require_enabled(session, ctx.tenant_id, "member_invitations", settings)
     invitation, token = await members_service.create_invitation(
         session,
         ctx.tenant_id,
@@ -385,12 +387,15 @@ async def list_api_keys(ctx: ApiKeysRead, session: SessionDep, page: PageDep) ->
     "",
     response_model=ApiKeyCreated,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=problem_responses(
+        Unauthorized, Forbidden, FeatureDisabled, NotFound, ValidationFailed
+    ),
 )
 async def create_api_key(
-    body: ApiKeyCreate, ctx: ApiKeysWrite, session: SessionDep
+    body: ApiKeyCreate, ctx: ApiKeysWrite, session: SessionDep, request: Request
 ) -> ApiKeyCreated:
     """Creates a key for integrators; the key itself is in this response only."""
+    await flags_service.require_enabled(session, ctx.tenant_id, "api_keys", _settings(request))
     api_key, key = await api_keys_service.create_api_key(
         session, ctx.tenant_id, body, created_by=ctx.user.id if ctx.user else None
     )

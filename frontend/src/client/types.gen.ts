@@ -1065,7 +1065,7 @@ export type ApiKeysCreateApiKeyErrors = {
      */
     401: Problem;
     /**
-     * Not allowed
+     * Not allowed; This feature is switched off for the workspace
      */
     403: Problem;
     /**
@@ -1362,7 +1362,7 @@ export type MembersCreateInvitationErrors = {
      */
     401: Problem;
     /**
-     * Not allowed
+     * Not allowed; This feature is switched off for the workspace
      */
     403: Problem;
     /**

@@ -48,9 +48,8 @@ export const member: MemberRead = {
 
 export function featureFlags(overrides: Record<string, boolean> = {}): FeatureFlags {
   const defaults: [string, string, boolean][] = [
-    ['test_chat', 'Try agents in the test chat before switching them on', true],
-    ['automation_sequences', 'Timed follow-up sequences defined by rules', false],
-    ['api_keys', 'Let admins create API keys for integrators', true],
+    ['api_keys', 'Admins may create API keys for integrators', true],
+    ['member_invitations', 'Admins may invite people to the workspace by link', false],
   ];
   return {
     flags: Object.fromEntries(

@@ -25,14 +25,14 @@ describe('FeatureFlagsPage', () => {
     );
     const { user } = renderApp(`/w/${TENANT_ID}/settings/feature-flags`);
 
-    const toggle = await screen.findByRole('switch', { name: 'automation_sequences' });
+    const toggle = await screen.findByRole('switch', { name: 'member_invitations' });
     expect(toggle).toHaveAttribute('aria-checked', 'false');
     const row = toggle.closest('li')!;
     expect(within(row).getByText('Default')).toBeInTheDocument();
 
     await user.click(toggle);
 
-    expect(calls).toEqual(['PUT automation_sequences {"enabled":true}']);
+    expect(calls).toEqual(['PUT member_invitations {"enabled":true}']);
     await waitFor(() => expect(toggle).toHaveAttribute('aria-checked', 'true'));
     expect(within(row).getByText('Overridden')).toBeInTheDocument();
     expect(within(row).getByText('Default: off')).toBeInTheDocument();
@@ -40,8 +40,8 @@ describe('FeatureFlagsPage', () => {
     await user.click(within(row).getByRole('button', { name: 'Reset to default' }));
 
     expect(calls).toEqual([
-      'PUT automation_sequences {"enabled":true}',
-      'DELETE automation_sequences',
+      'PUT member_invitations {"enabled":true}',
+      'DELETE member_invitations',
     ]);
     await waitFor(() => expect(toggle).toHaveAttribute('aria-checked', 'false'));
     expect(within(row).getByText('Default')).toBeInTheDocument();
@@ -52,7 +52,7 @@ describe('FeatureFlagsPage', () => {
     // In the fixtures the caller is only a member of the other workspace.
     renderApp(`/w/${OTHER_TENANT_ID}/settings/feature-flags`);
 
-    const toggle = await screen.findByRole('switch', { name: 'test_chat' });
+    const toggle = await screen.findByRole('switch', { name: 'api_keys' });
     expect(toggle).toBeDisabled();
     expect(toggle).toHaveAttribute('aria-checked', 'true');
     expect(screen.getByText(/only owners and admins edit/)).toBeInTheDocument();
@@ -71,7 +71,7 @@ describe('FeatureFlagsPage', () => {
     );
     const { user } = renderApp(`/w/${TENANT_ID}/settings/feature-flags`);
 
-    const toggle = await screen.findByRole('switch', { name: 'test_chat' });
+    const toggle = await screen.findByRole('switch', { name: 'api_keys' });
     await user.click(toggle);
 
     const toast = await screen.findByRole('alert');
