@@ -39,10 +39,7 @@ describe('FeatureFlagsPage', () => {
 
     await user.click(within(row).getByRole('button', { name: 'Reset to default' }));
 
-    expect(calls).toEqual([
-      'PUT member_invitations {"enabled":true}',
-      'DELETE member_invitations',
-    ]);
+    expect(calls).toEqual(['PUT member_invitations {"enabled":true}', 'DELETE member_invitations']);
     await waitFor(() => expect(toggle).toHaveAttribute('aria-checked', 'false'));
     expect(within(row).getByText('Default')).toBeInTheDocument();
   });
