@@ -58,9 +58,10 @@ test: install
 lint: install
 	$(BIN)/ruff check backend worker migrations bench
 
-format: install
+format: install $(FRONTEND_STAMP)
 	$(BIN)/ruff format backend worker migrations bench
 	$(BIN)/ruff check --fix backend worker migrations bench
+	cd frontend && npx prettier --write .
 
 typecheck: install
 	$(BIN)/mypy
