@@ -12,6 +12,9 @@ from fastapi.openapi.constants import REF_PREFIX, REF_TEMPLATE
 from fastapi.routing import APIRoute
 from starlette.types import Scope
 
+from agentplatform.agents.router import router as agents_router
+from agentplatform.ai import llm
+from agentplatform.ai.router import router as ai_router
 from agentplatform.core.db import create_engine, create_sessionmaker
 from agentplatform.core.errors import (
     PROBLEM_CONTENT_TYPE,
@@ -50,6 +53,7 @@ async def open_resources(app: FastAPI, settings: Settings) -> None:
 
 
 async def close_resources(app: FastAPI) -> None:
+    await llm.close_clients()
     await app.state.redis.aclose()
     await app.state.engine.dispose()
 
@@ -126,6 +130,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
 
     app.include_router(ops_router)
     app.include_router(tenancy_router, prefix=API_PREFIX)
+    app.include_router(agents_router, prefix=API_PREFIX)
+    app.include_router(ai_router, prefix=API_PREFIX)
     mount_spa(app, Path(settings.static_dir))
     _problem_schema_for_validation_errors(app)
     return app

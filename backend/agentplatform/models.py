@@ -1,6 +1,8 @@
 """Imports every domain's ORM models so that Alembic and the schema test see the whole metadata."""
 
+from agentplatform.agents import models as agents_models
+from agentplatform.ai import models as ai_models
 from agentplatform.core.db import Base
 from agentplatform.tenancy import models as tenancy_models
 
-__all__ = ["Base", "tenancy_models"]
+__all__ = ["Base", "agents_models", "ai_models", "tenancy_models"]

@@ -37,6 +37,8 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
+pytest_plugins = ("tests.simulators.fixtures",)
+
 
 @dataclass(frozen=True)
 class Services:

@@ -11,6 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from agentplatform.agents.schemas import AgentConfig
+from agentplatform.agents.service import create_agent
+from agentplatform.ai.llm import ProviderKind
+from agentplatform.ai.providers_service import create_provider
+from agentplatform.ai.schemas import ProviderCreate
+from agentplatform.core.settings import Settings
 from agentplatform.tenancy.api_keys_service import create_api_key
 from agentplatform.tenancy.members_service import create_invitation
 from agentplatform.tenancy.models import Membership, Role
@@ -72,12 +78,22 @@ async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
     )
     membership = await db.scalar(select(Membership).where(Membership.tenant_id == b.tenant.id))
     assert membership is not None
+    provider = await create_provider(
+        db,
+        b.tenant.id,
+        ProviderCreate(name="b", kind=ProviderKind.compatible, base_url="http://127.0.0.1:9/v1"),
+        Settings(),
+    )
+    agent = await create_agent(db, b.tenant.id, AgentConfig(name="b"), actor="test")
     await db.commit()
     known = {
         "membership_id": str(membership.id),
         "api_key_id": str(key.id),
         "invitation_id": str(invitation.id),
         "key": "api_keys",
+        "agent_id": str(agent.id),
+        "provider_id": str(provider.id),
+        "version": "1",
     }
     return b, known
 

@@ -103,6 +103,13 @@ class Settings(BaseSettings):
     openai_base_url: str = "https://api.openai.com/v1"
     openrouter_api_key: SecretStr | None = None
     openrouter_base_url: str = "https://openrouter.ai/api/v1"
+    default_chat_model: str = "gpt-4o-mini"
+    default_embedding_provider: Literal["local", "openai", "openrouter"] = "local"
+    default_embedding_model: str = "local/all-MiniLM-L6-v2"
+    local_embedding_model_path: Path | None = None
+    llm_timeout_seconds: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    ai_models_cache_seconds: int = Field(default=300, ge=0)
 
     # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --
     feature_flags: dict[str, bool] = Field(default_factory=dict)

@@ -172,3 +172,7 @@ MembersRead = Annotated[TenantContext, Depends(tenant_access(Scope.members_read)
 MembersWrite = Annotated[TenantContext, Depends(tenant_access(Scope.members_write))]
 ApiKeysRead = Annotated[TenantContext, Depends(tenant_access(Scope.api_keys_read))]
 ApiKeysWrite = Annotated[TenantContext, Depends(tenant_access(Scope.api_keys_write))]
+AgentsRead = Annotated[TenantContext, Depends(tenant_access(Scope.agents_read))]
+AgentsWrite = Annotated[TenantContext, Depends(tenant_access(Scope.agents_write))]
+AiRead = Annotated[TenantContext, Depends(tenant_access(Scope.ai_read))]
+AiWrite = Annotated[TenantContext, Depends(tenant_access(Scope.ai_write))]

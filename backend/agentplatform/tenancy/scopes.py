@@ -14,6 +14,10 @@ class Scope(enum.StrEnum):
     members_write = "members:write"
     api_keys_read = "api_keys:read"
     api_keys_write = "api_keys:write"
+    agents_read = "agents:read"
+    agents_write = "agents:write"
+    ai_read = "ai:read"
+    ai_write = "ai:write"
 
 
 ALL_SCOPES = frozenset(Scope)
@@ -25,5 +29,6 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.member: READ_SCOPES,
 }
 
-# An API key can never mint keys or change who belongs to the workspace.
-API_KEY_GRANTABLE = ALL_SCOPES - {Scope.api_keys_write, Scope.members_write}
+# An API key can never mint keys, change who belongs to the workspace, or change where the
+# workspace's prompts are sent (AI providers and their keys).
+API_KEY_GRANTABLE = ALL_SCOPES - {Scope.api_keys_write, Scope.members_write, Scope.ai_write}

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
+import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -113,6 +113,198 @@ export const tenantsUpdateTenant = <ThrowOnError extends boolean = true>(options
         ...options.headers
     }
 });
+
+/**
+ * List Agents
+ */
+export const agentsListAgents = <ThrowOnError extends boolean = true>(options: Options<AgentsListAgentsData, ThrowOnError>) => (options.client ?? client).get<AgentsListAgentsResponses, AgentsListAgentsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents', ...options });
+
+/**
+ * Create Agent
+ */
+export const agentsCreateAgent = <ThrowOnError extends boolean = true>(options: Options<AgentsCreateAgentData, ThrowOnError>) => (options.client ?? client).post<AgentsCreateAgentResponses, AgentsCreateAgentErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/agents',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Import Agent
+ *
+ * Creates an agent from an export (its provider is matched by name).
+ */
+export const agentsImportAgent = <ThrowOnError extends boolean = true>(options: Options<AgentsImportAgentData, ThrowOnError>) => (options.client ?? client).post<AgentsImportAgentResponses, AgentsImportAgentErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/agents/import',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Agent
+ */
+export const agentsDeleteAgent = <ThrowOnError extends boolean = true>(options: Options<AgentsDeleteAgentData, ThrowOnError>) => (options.client ?? client).delete<AgentsDeleteAgentResponses, AgentsDeleteAgentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}', ...options });
+
+/**
+ * Get Agent
+ */
+export const agentsGetAgent = <ThrowOnError extends boolean = true>(options: Options<AgentsGetAgentData, ThrowOnError>) => (options.client ?? client).get<AgentsGetAgentResponses, AgentsGetAgentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}', ...options });
+
+/**
+ * Update Agent
+ *
+ * Changes the agent; every change that alters something is kept as a revision.
+ */
+export const agentsUpdateAgent = <ThrowOnError extends boolean = true>(options: Options<AgentsUpdateAgentData, ThrowOnError>) => (options.client ?? client).patch<AgentsUpdateAgentResponses, AgentsUpdateAgentErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Duplicate Agent
+ */
+export const agentsDuplicateAgent = <ThrowOnError extends boolean = true>(options: Options<AgentsDuplicateAgentData, ThrowOnError>) => (options.client ?? client).post<AgentsDuplicateAgentResponses, AgentsDuplicateAgentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/duplicate', ...options });
+
+/**
+ * Export Agent
+ *
+ * The agent as portable JSON, to import into this or another workspace.
+ */
+export const agentsExportAgent = <ThrowOnError extends boolean = true>(options: Options<AgentsExportAgentData, ThrowOnError>) => (options.client ?? client).get<AgentsExportAgentResponses, AgentsExportAgentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/export', ...options });
+
+/**
+ * Preview Reply
+ *
+ * The agent's reply, as configured now, to a conversation and the knowledge given.
+ *
+ * With no AI provider configured the offline responder answers (`offline: true`).
+ */
+export const agentsPreviewReply = <ThrowOnError extends boolean = true>(options: Options<AgentsPreviewReplyData, ThrowOnError>) => (options.client ?? client).post<AgentsPreviewReplyResponses, AgentsPreviewReplyErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/preview',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Revisions
+ */
+export const agentsListRevisions = <ThrowOnError extends boolean = true>(options: Options<AgentsListRevisionsData, ThrowOnError>) => (options.client ?? client).get<AgentsListRevisionsResponses, AgentsListRevisionsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/revisions', ...options });
+
+/**
+ * Get Revision
+ */
+export const agentsGetRevision = <ThrowOnError extends boolean = true>(options: Options<AgentsGetRevisionData, ThrowOnError>) => (options.client ?? client).get<AgentsGetRevisionResponses, AgentsGetRevisionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/revisions/{version}', ...options });
+
+/**
+ * Restore Revision
+ *
+ * Makes that version's configuration current again, as a new revision.
+ */
+export const agentsRestoreRevision = <ThrowOnError extends boolean = true>(options: Options<AgentsRestoreRevisionData, ThrowOnError>) => (options.client ?? client).post<AgentsRestoreRevisionResponses, AgentsRestoreRevisionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/revisions/{version}/restore', ...options });
+
+/**
+ * Create Embeddings
+ *
+ * Embeds texts with the workspace's embedding model (the local one by default).
+ */
+export const aiCreateEmbeddings = <ThrowOnError extends boolean = true>(options: Options<AiCreateEmbeddingsData, ThrowOnError>) => (options.client ?? client).post<AiCreateEmbeddingsResponses, AiCreateEmbeddingsErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/ai/embeddings',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Ai Health
+ *
+ * Reachability, key validity and latency of every provider the workspace can use.
+ */
+export const aiAiHealth = <ThrowOnError extends boolean = true>(options: Options<AiAiHealthData, ThrowOnError>) => (options.client ?? client).get<AiAiHealthResponses, AiAiHealthErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/ai/health', ...options });
+
+/**
+ * Ai Models
+ *
+ * The models available to the workspace (provider lists are cached for a few minutes).
+ */
+export const aiAiModels = <ThrowOnError extends boolean = true>(options: Options<AiAiModelsData, ThrowOnError>) => (options.client ?? client).get<AiAiModelsResponses, AiAiModelsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/ai/models', ...options });
+
+/**
+ * List Providers
+ */
+export const aiListProviders = <ThrowOnError extends boolean = true>(options: Options<AiListProvidersData, ThrowOnError>) => (options.client ?? client).get<AiListProvidersResponses, AiListProvidersErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/ai/providers', ...options });
+
+/**
+ * Create Provider
+ *
+ * Adds OpenAI, OpenRouter or a compatible server; the key is stored encrypted.
+ */
+export const aiCreateProvider = <ThrowOnError extends boolean = true>(options: Options<AiCreateProviderData, ThrowOnError>) => (options.client ?? client).post<AiCreateProviderResponses, AiCreateProviderErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/ai/providers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Provider
+ *
+ * Agents and defaults that used it fall back to the workspace or environment default.
+ */
+export const aiDeleteProvider = <ThrowOnError extends boolean = true>(options: Options<AiDeleteProviderData, ThrowOnError>) => (options.client ?? client).delete<AiDeleteProviderResponses, AiDeleteProviderErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/ai/providers/{provider_id}', ...options });
+
+/**
+ * Update Provider
+ */
+export const aiUpdateProvider = <ThrowOnError extends boolean = true>(options: Options<AiUpdateProviderData, ThrowOnError>) => (options.client ?? client).patch<AiUpdateProviderResponses, AiUpdateProviderErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/ai/providers/{provider_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Ai Settings
+ *
+ * Defaults, budget and this month's tokens, and what actually answers (after fallbacks).
+ */
+export const aiGetAiSettings = <ThrowOnError extends boolean = true>(options: Options<AiGetAiSettingsData, ThrowOnError>) => (options.client ?? client).get<AiGetAiSettingsResponses, AiGetAiSettingsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/ai/settings', ...options });
+
+/**
+ * Update Ai Settings
+ */
+export const aiUpdateAiSettings = <ThrowOnError extends boolean = true>(options: Options<AiUpdateAiSettingsData, ThrowOnError>) => (options.client ?? client).put<AiUpdateAiSettingsResponses, AiUpdateAiSettingsErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/ai/settings',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Ai Usage
+ *
+ * Tokens, calls, errors and latency per day and model.
+ */
+export const aiAiUsage = <ThrowOnError extends boolean = true>(options: Options<AiAiUsageData, ThrowOnError>) => (options.client ?? client).get<AiAiUsageResponses, AiAiUsageErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/ai/usage', ...options });
 
 /**
  * List Api Keys

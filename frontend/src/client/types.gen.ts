@@ -5,6 +5,449 @@ export type ClientOptions = {
 };
 
 /**
+ * AgentConfig
+ *
+ * Everything that defines an agent; a revision stores exactly this.
+ */
+export type AgentConfig = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Greeting
+     */
+    greeting?: string;
+    /**
+     * Instructions
+     */
+    instructions?: string;
+    knowledge?: KnowledgeScope;
+    kommo?: KommoScope;
+    /**
+     * Language
+     */
+    language?: string;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens?: number;
+    /**
+     * Model
+     *
+     * Null: the workspace default
+     */
+    model?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Provider Id
+     *
+     * A provider of this workspace; null: the workspace default
+     */
+    provider_id?: string | null;
+    status?: AgentStatus;
+    /**
+     * Temperature
+     */
+    temperature?: number;
+    /**
+     * Tools
+     */
+    tools?: Array<AgentTool>;
+    working_hours?: WorkingHours | null;
+};
+
+/**
+ * AgentCreate
+ */
+export type AgentCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Greeting
+     */
+    greeting?: string;
+    /**
+     * Instructions
+     */
+    instructions?: string;
+    knowledge?: KnowledgeScope;
+    kommo?: KommoScope;
+    /**
+     * Language
+     */
+    language?: string;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens?: number;
+    /**
+     * Model
+     *
+     * Null: the workspace default
+     */
+    model?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Provider Id
+     *
+     * A provider of this workspace; null: the workspace default
+     */
+    provider_id?: string | null;
+    status?: AgentStatus;
+    /**
+     * Temperature
+     */
+    temperature?: number;
+    /**
+     * Tools
+     */
+    tools?: Array<AgentTool>;
+    working_hours?: WorkingHours | null;
+};
+
+/**
+ * AgentExport
+ *
+ * A portable agent: no ids of this workspace; the provider travels by name.
+ */
+export type AgentExport = {
+    agent: AgentConfig;
+    /**
+     * Format
+     */
+    format?: 'agentplatform.agent';
+    /**
+     * Format Version
+     */
+    format_version?: 1;
+    /**
+     * Provider Name
+     */
+    provider_name?: string | null;
+};
+
+/**
+ * AgentPreviewMessage
+ */
+export type AgentPreviewMessage = {
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Role
+     */
+    role: 'user' | 'assistant';
+};
+
+/**
+ * AgentPreviewReply
+ */
+export type AgentPreviewReply = {
+    /**
+     * Latency Ms
+     */
+    latency_ms: number;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Model Source
+     */
+    model_source: 'agent' | 'workspace' | 'environment' | 'offline';
+    /**
+     * Offline
+     *
+     * True when the offline responder answered (no AI provider)
+     */
+    offline: boolean;
+    /**
+     * Provider
+     */
+    provider: string;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Tokens In
+     */
+    tokens_in: number;
+    /**
+     * Tokens Out
+     */
+    tokens_out: number;
+    /**
+     * Used Passages
+     */
+    used_passages: Array<number>;
+};
+
+/**
+ * AgentPreviewRequest
+ *
+ * One reply from the agent as configured now, for the given conversation and knowledge.
+ */
+export type AgentPreviewRequest = {
+    /**
+     * Messages
+     */
+    messages: Array<AgentPreviewMessage>;
+    /**
+     * Passages
+     */
+    passages?: Array<Passage>;
+};
+
+/**
+ * AgentRead
+ */
+export type AgentRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Greeting
+     */
+    greeting: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Instructions
+     */
+    instructions: string;
+    knowledge: KnowledgeScope;
+    kommo: KommoScope;
+    /**
+     * Language
+     */
+    language: string;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens: number;
+    /**
+     * Model
+     */
+    model: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Provider Id
+     */
+    provider_id: string | null;
+    status: AgentStatus;
+    /**
+     * Temperature
+     */
+    temperature: number;
+    /**
+     * Tools
+     */
+    tools: Array<AgentTool>;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Version
+     */
+    version: number;
+    working_hours: WorkingHours | null;
+};
+
+/**
+ * AgentStatus
+ */
+export type AgentStatus = 'draft' | 'active' | 'paused';
+
+/**
+ * AgentSummary
+ */
+export type AgentSummary = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Language
+     */
+    language: string;
+    /**
+     * Model
+     */
+    model: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    status: AgentStatus;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * AgentTool
+ */
+export type AgentTool = 'knowledge_search' | 'move_stage' | 'add_note' | 'create_task' | 'update_field' | 'handoff';
+
+/**
+ * AgentUpdate
+ */
+export type AgentUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Greeting
+     */
+    greeting?: string | null;
+    /**
+     * Instructions
+     */
+    instructions?: string | null;
+    knowledge?: KnowledgeScope | null;
+    kommo?: KommoScope | null;
+    /**
+     * Language
+     */
+    language?: string | null;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens?: number | null;
+    /**
+     * Model
+     */
+    model?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Provider Id
+     */
+    provider_id?: string | null;
+    status?: AgentStatus | null;
+    /**
+     * Temperature
+     */
+    temperature?: number | null;
+    /**
+     * Tools
+     */
+    tools?: Array<AgentTool> | null;
+    working_hours?: WorkingHours | null;
+};
+
+/**
+ * AiHealth
+ */
+export type AiHealth = {
+    /**
+     * Offline Mode
+     *
+     * True when no provider can answer: offline responder
+     */
+    offline_mode: boolean;
+    /**
+     * Providers
+     */
+    providers: Array<ProviderHealthRead>;
+};
+
+/**
+ * AiSettingsRead
+ */
+export type AiSettingsRead = {
+    /**
+     * What answers when an agent names no model
+     */
+    chat: ResolvedRead;
+    /**
+     * Chat Model
+     */
+    chat_model: string | null;
+    /**
+     * Chat Provider Id
+     */
+    chat_provider_id: string | null;
+    /**
+     * Embedding Model
+     */
+    embedding_model: string | null;
+    /**
+     * Embedding Provider Id
+     */
+    embedding_provider_id: string | null;
+    embeddings: ResolvedRead;
+    /**
+     * Monthly Token Budget
+     */
+    monthly_token_budget: number | null;
+    /**
+     * Tokens Used This Month
+     */
+    tokens_used_this_month: number;
+};
+
+/**
+ * AiSettingsUpdate
+ */
+export type AiSettingsUpdate = {
+    /**
+     * Chat Model
+     */
+    chat_model?: string | null;
+    /**
+     * Chat Provider Id
+     */
+    chat_provider_id?: string | null;
+    /**
+     * Embedding Model
+     */
+    embedding_model?: string | null;
+    /**
+     * Embedding Provider Id
+     */
+    embedding_provider_id?: string | null;
+    /**
+     * Monthly Token Budget
+     */
+    monthly_token_budget?: number | null;
+};
+
+/**
  * ApiKeyCreate
  */
 export type ApiKeyCreate = {
@@ -120,6 +563,42 @@ export type Check = {
      * Ok
      */
     ok: boolean;
+};
+
+/**
+ * EmbedRequest
+ */
+export type EmbedRequest = {
+    /**
+     * Texts
+     */
+    texts: Array<string>;
+};
+
+/**
+ * EmbedResponse
+ */
+export type EmbedResponse = {
+    /**
+     * Dimensions
+     */
+    dimensions: number;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Offline
+     */
+    offline: boolean;
+    /**
+     * Provider
+     */
+    provider: string;
+    /**
+     * Vectors
+     */
+    vectors: Array<Array<number>>;
 };
 
 /**
@@ -339,6 +818,42 @@ export type InvitationRead = {
 };
 
 /**
+ * KnowledgeScope
+ *
+ * Which knowledge the agent may read: everything, or the listed documents and collections.
+ */
+export type KnowledgeScope = {
+    /**
+     * All
+     */
+    all?: boolean;
+    /**
+     * Collection Ids
+     */
+    collection_ids?: Array<string>;
+    /**
+     * Document Ids
+     */
+    document_ids?: Array<string>;
+};
+
+/**
+ * KommoScope
+ *
+ * Which Kommo pipelines and chat channels the agent serves (empty: none yet).
+ */
+export type KommoScope = {
+    /**
+     * Channels
+     */
+    channels?: Array<string>;
+    /**
+     * Pipeline Ids
+     */
+    pipeline_ids?: Array<number>;
+};
+
+/**
  * LoginRequest
  */
 export type LoginRequest = {
@@ -386,6 +901,72 @@ export type MemberRead = {
  */
 export type MemberUpdate = {
     role: Role;
+};
+
+/**
+ * ModelInfo
+ */
+export type ModelInfo = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Offline
+     */
+    offline?: boolean;
+    /**
+     * Provider
+     */
+    provider: string;
+    /**
+     * Source
+     */
+    source: 'workspace' | 'environment' | 'local';
+};
+
+/**
+ * ModelList
+ */
+export type ModelList = {
+    /**
+     * Errors
+     *
+     * Providers whose model list could not be read, and why
+     */
+    errors?: {
+        [key: string]: string;
+    };
+    /**
+     * Models
+     */
+    models: Array<ModelInfo>;
+};
+
+/**
+ * Page[AgentSummary]
+ */
+export type PageAgentSummary = {
+    /**
+     * Items
+     */
+    items: Array<AgentSummary>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
 };
 
 /**
@@ -455,6 +1036,42 @@ export type PageMemberRead = {
 };
 
 /**
+ * Page[RevisionRead]
+ */
+export type PageRevisionRead = {
+    /**
+     * Items
+     */
+    items: Array<RevisionRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Passage
+ */
+export type Passage = {
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Title
+     */
+    title?: string;
+};
+
+/**
  * Problem
  */
 export type Problem = {
@@ -489,6 +1106,129 @@ export type Problem = {
 };
 
 /**
+ * ProviderCreate
+ */
+export type ProviderCreate = {
+    /**
+     * Api Key
+     *
+     * Write-only: stored encrypted, never returned
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     *
+     * Required for `compatible`; OpenAI and OpenRouter have defaults
+     */
+    base_url?: string | null;
+    kind: ProviderKind;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * ProviderHealthRead
+ */
+export type ProviderHealthRead = {
+    /**
+     * Detail
+     */
+    detail: string;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number | null;
+    /**
+     * Model Count
+     */
+    model_count: number | null;
+    /**
+     * Ok
+     */
+    ok: boolean;
+    /**
+     * Provider
+     */
+    provider: string;
+    /**
+     * Source
+     */
+    source: 'workspace' | 'environment' | 'local';
+};
+
+/**
+ * ProviderKind
+ */
+export type ProviderKind = 'openai' | 'openrouter' | 'compatible';
+
+/**
+ * ProviderRead
+ */
+export type ProviderRead = {
+    /**
+     * Api Key Last Four
+     *
+     * The key's last four characters, to recognise it
+     */
+    api_key_last_four: string;
+    /**
+     * Base Url
+     */
+    base_url: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Has Api Key
+     */
+    has_api_key: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    kind: ProviderKind;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ProviderUpdate
+ */
+export type ProviderUpdate = {
+    /**
+     * Api Key
+     *
+     * Replaces the stored key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Clear Api Key
+     */
+    clear_api_key?: boolean;
+    /**
+     * Name
+     */
+    name?: string | null;
+};
+
+/**
  * Readiness
  */
 export type Readiness = {
@@ -505,6 +1245,92 @@ export type Readiness = {
 };
 
 /**
+ * ResolvedRead
+ */
+export type ResolvedRead = {
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Offline
+     */
+    offline: boolean;
+    /**
+     * Provider
+     *
+     * Provider name, or 'offline' / 'local'
+     */
+    provider: string;
+    /**
+     * Source
+     */
+    source: 'agent' | 'workspace' | 'environment' | 'offline';
+};
+
+/**
+ * RevisionDetail
+ */
+export type RevisionDetail = {
+    /**
+     * Actor
+     */
+    actor: string;
+    /**
+     * Changed Fields
+     */
+    changed_fields: Array<string>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Note
+     */
+    note: string;
+    /**
+     * Snapshot
+     */
+    snapshot: {
+        [key: string]: unknown;
+    };
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * RevisionRead
+ */
+export type RevisionRead = {
+    /**
+     * Actor
+     */
+    actor: string;
+    /**
+     * Changed Fields
+     */
+    changed_fields: Array<string>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Note
+     */
+    note: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
  * Role
  */
 export type Role = 'owner' | 'admin' | 'member';
@@ -512,7 +1338,7 @@ export type Role = 'owner' | 'admin' | 'member';
 /**
  * Scope
  */
-export type Scope = 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write';
+export type Scope = 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'agents:read' | 'agents:write' | 'ai:read' | 'ai:write';
 
 /**
  * SessionRead
@@ -630,6 +1456,76 @@ export type TenantUpdate = {
 };
 
 /**
+ * TimeRange
+ */
+export type TimeRange = {
+    /**
+     * End
+     */
+    end: string;
+    /**
+     * Start
+     */
+    start: string;
+};
+
+/**
+ * UsageDay
+ */
+export type UsageDay = {
+    /**
+     * Avg Latency Ms
+     */
+    avg_latency_ms: number;
+    /**
+     * Calls
+     */
+    calls: number;
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Errors
+     */
+    errors: number;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Tokens In
+     */
+    tokens_in: number;
+    /**
+     * Tokens Out
+     */
+    tokens_out: number;
+};
+
+/**
+ * UsageReport
+ */
+export type UsageReport = {
+    /**
+     * Days
+     */
+    days: Array<UsageDay>;
+    /**
+     * Monthly Token Budget
+     */
+    monthly_token_budget: number | null;
+    /**
+     * Tokens This Month
+     */
+    tokens_this_month: number;
+};
+
+/**
  * UserRead
  */
 export type UserRead = {
@@ -645,6 +1541,30 @@ export type UserRead = {
      * Name
      */
     name: string;
+};
+
+/**
+ * WorkingHours
+ *
+ * When the agent answers; outside these hours it sends `outside_hours_message` instead.
+ */
+export type WorkingHours = {
+    /**
+     * Days
+     */
+    days?: {
+        [key: string]: Array<TimeRange>;
+    };
+    /**
+     * Outside Hours Message
+     */
+    outside_hours_message?: string;
+    /**
+     * Timezone
+     *
+     * Defaults to the workspace's
+     */
+    timezone?: string | null;
 };
 
 export type AuthLoginData = {
@@ -987,6 +1907,1157 @@ export type TenantsUpdateTenantResponses = {
 };
 
 export type TenantsUpdateTenantResponse = TenantsUpdateTenantResponses[keyof TenantsUpdateTenantResponses];
+
+export type AgentsListAgentsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         */
+        status?: AgentStatus | null;
+        /**
+         * Q
+         *
+         * Text in name or description
+         */
+        q?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/agents';
+};
+
+export type AgentsListAgentsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsListAgentsError = AgentsListAgentsErrors[keyof AgentsListAgentsErrors];
+
+export type AgentsListAgentsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageAgentSummary;
+};
+
+export type AgentsListAgentsResponse = AgentsListAgentsResponses[keyof AgentsListAgentsResponses];
+
+export type AgentsCreateAgentData = {
+    body: AgentCreate;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents';
+};
+
+export type AgentsCreateAgentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsCreateAgentError = AgentsCreateAgentErrors[keyof AgentsCreateAgentErrors];
+
+export type AgentsCreateAgentResponses = {
+    /**
+     * Successful Response
+     */
+    201: AgentRead;
+};
+
+export type AgentsCreateAgentResponse = AgentsCreateAgentResponses[keyof AgentsCreateAgentResponses];
+
+export type AgentsImportAgentData = {
+    body: AgentExport;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/import';
+};
+
+export type AgentsImportAgentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsImportAgentError = AgentsImportAgentErrors[keyof AgentsImportAgentErrors];
+
+export type AgentsImportAgentResponses = {
+    /**
+     * Successful Response
+     */
+    201: AgentRead;
+};
+
+export type AgentsImportAgentResponse = AgentsImportAgentResponses[keyof AgentsImportAgentResponses];
+
+export type AgentsDeleteAgentData = {
+    body?: never;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}';
+};
+
+export type AgentsDeleteAgentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsDeleteAgentError = AgentsDeleteAgentErrors[keyof AgentsDeleteAgentErrors];
+
+export type AgentsDeleteAgentResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AgentsDeleteAgentResponse = AgentsDeleteAgentResponses[keyof AgentsDeleteAgentResponses];
+
+export type AgentsGetAgentData = {
+    body?: never;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}';
+};
+
+export type AgentsGetAgentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsGetAgentError = AgentsGetAgentErrors[keyof AgentsGetAgentErrors];
+
+export type AgentsGetAgentResponses = {
+    /**
+     * Successful Response
+     */
+    200: AgentRead;
+};
+
+export type AgentsGetAgentResponse = AgentsGetAgentResponses[keyof AgentsGetAgentResponses];
+
+export type AgentsUpdateAgentData = {
+    body: AgentUpdate;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}';
+};
+
+export type AgentsUpdateAgentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsUpdateAgentError = AgentsUpdateAgentErrors[keyof AgentsUpdateAgentErrors];
+
+export type AgentsUpdateAgentResponses = {
+    /**
+     * Successful Response
+     */
+    200: AgentRead;
+};
+
+export type AgentsUpdateAgentResponse = AgentsUpdateAgentResponses[keyof AgentsUpdateAgentResponses];
+
+export type AgentsDuplicateAgentData = {
+    body?: never;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/duplicate';
+};
+
+export type AgentsDuplicateAgentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsDuplicateAgentError = AgentsDuplicateAgentErrors[keyof AgentsDuplicateAgentErrors];
+
+export type AgentsDuplicateAgentResponses = {
+    /**
+     * Successful Response
+     */
+    201: AgentRead;
+};
+
+export type AgentsDuplicateAgentResponse = AgentsDuplicateAgentResponses[keyof AgentsDuplicateAgentResponses];
+
+export type AgentsExportAgentData = {
+    body?: never;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/export';
+};
+
+export type AgentsExportAgentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsExportAgentError = AgentsExportAgentErrors[keyof AgentsExportAgentErrors];
+
+export type AgentsExportAgentResponses = {
+    /**
+     * Successful Response
+     */
+    200: AgentExport;
+};
+
+export type AgentsExportAgentResponse = AgentsExportAgentResponses[keyof AgentsExportAgentResponses];
+
+export type AgentsPreviewReplyData = {
+    body: AgentPreviewRequest;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/preview';
+};
+
+export type AgentsPreviewReplyErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid; The AI provider does not offer this model
+     */
+    422: Problem;
+    /**
+     * Too many requests; The workspace has used its monthly token budget
+     */
+    429: Problem;
+    /**
+     * The AI provider failed; The AI provider rejected the API key; The AI provider refused the request
+     */
+    502: Problem;
+    /**
+     * The AI provider is rate limiting requests; The AI provider is unavailable
+     */
+    503: Problem;
+    /**
+     * The AI provider did not answer in time
+     */
+    504: Problem;
+};
+
+export type AgentsPreviewReplyError = AgentsPreviewReplyErrors[keyof AgentsPreviewReplyErrors];
+
+export type AgentsPreviewReplyResponses = {
+    /**
+     * Successful Response
+     */
+    200: AgentPreviewReply;
+};
+
+export type AgentsPreviewReplyResponse = AgentsPreviewReplyResponses[keyof AgentsPreviewReplyResponses];
+
+export type AgentsListRevisionsData = {
+    body?: never;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/revisions';
+};
+
+export type AgentsListRevisionsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsListRevisionsError = AgentsListRevisionsErrors[keyof AgentsListRevisionsErrors];
+
+export type AgentsListRevisionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRevisionRead;
+};
+
+export type AgentsListRevisionsResponse = AgentsListRevisionsResponses[keyof AgentsListRevisionsResponses];
+
+export type AgentsGetRevisionData = {
+    body?: never;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Version
+         */
+        version: number;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/revisions/{version}';
+};
+
+export type AgentsGetRevisionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsGetRevisionError = AgentsGetRevisionErrors[keyof AgentsGetRevisionErrors];
+
+export type AgentsGetRevisionResponses = {
+    /**
+     * Successful Response
+     */
+    200: RevisionDetail;
+};
+
+export type AgentsGetRevisionResponse = AgentsGetRevisionResponses[keyof AgentsGetRevisionResponses];
+
+export type AgentsRestoreRevisionData = {
+    body?: never;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Version
+         */
+        version: number;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/revisions/{version}/restore';
+};
+
+export type AgentsRestoreRevisionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AgentsRestoreRevisionError = AgentsRestoreRevisionErrors[keyof AgentsRestoreRevisionErrors];
+
+export type AgentsRestoreRevisionResponses = {
+    /**
+     * Successful Response
+     */
+    200: AgentRead;
+};
+
+export type AgentsRestoreRevisionResponse = AgentsRestoreRevisionResponses[keyof AgentsRestoreRevisionResponses];
+
+export type AiCreateEmbeddingsData = {
+    body: EmbedRequest;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/embeddings';
+};
+
+export type AiCreateEmbeddingsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The AI provider does not offer this model
+     */
+    422: Problem;
+    /**
+     * Too many requests; The workspace has used its monthly token budget
+     */
+    429: Problem;
+    /**
+     * The AI provider failed; The AI provider rejected the API key; The AI provider refused the request
+     */
+    502: Problem;
+    /**
+     * The AI provider is rate limiting requests; The AI provider is unavailable
+     */
+    503: Problem;
+    /**
+     * The AI provider did not answer in time
+     */
+    504: Problem;
+};
+
+export type AiCreateEmbeddingsError = AiCreateEmbeddingsErrors[keyof AiCreateEmbeddingsErrors];
+
+export type AiCreateEmbeddingsResponses = {
+    /**
+     * Successful Response
+     */
+    200: EmbedResponse;
+};
+
+export type AiCreateEmbeddingsResponse = AiCreateEmbeddingsResponses[keyof AiCreateEmbeddingsResponses];
+
+export type AiAiHealthData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/health';
+};
+
+export type AiAiHealthErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiAiHealthError = AiAiHealthErrors[keyof AiAiHealthErrors];
+
+export type AiAiHealthResponses = {
+    /**
+     * Successful Response
+     */
+    200: AiHealth;
+};
+
+export type AiAiHealthResponse = AiAiHealthResponses[keyof AiAiHealthResponses];
+
+export type AiAiModelsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/models';
+};
+
+export type AiAiModelsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiAiModelsError = AiAiModelsErrors[keyof AiAiModelsErrors];
+
+export type AiAiModelsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModelList;
+};
+
+export type AiAiModelsResponse = AiAiModelsResponses[keyof AiAiModelsResponses];
+
+export type AiListProvidersData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/providers';
+};
+
+export type AiListProvidersErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiListProvidersError = AiListProvidersErrors[keyof AiListProvidersErrors];
+
+export type AiListProvidersResponses = {
+    /**
+     * Response Ai-List Providers
+     *
+     * Successful Response
+     */
+    200: Array<ProviderRead>;
+};
+
+export type AiListProvidersResponse = AiListProvidersResponses[keyof AiListProvidersResponses];
+
+export type AiCreateProviderData = {
+    body: ProviderCreate;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/providers';
+};
+
+export type AiCreateProviderErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiCreateProviderError = AiCreateProviderErrors[keyof AiCreateProviderErrors];
+
+export type AiCreateProviderResponses = {
+    /**
+     * Successful Response
+     */
+    201: ProviderRead;
+};
+
+export type AiCreateProviderResponse = AiCreateProviderResponses[keyof AiCreateProviderResponses];
+
+export type AiDeleteProviderData = {
+    body?: never;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/providers/{provider_id}';
+};
+
+export type AiDeleteProviderErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiDeleteProviderError = AiDeleteProviderErrors[keyof AiDeleteProviderErrors];
+
+export type AiDeleteProviderResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AiDeleteProviderResponse = AiDeleteProviderResponses[keyof AiDeleteProviderResponses];
+
+export type AiUpdateProviderData = {
+    body: ProviderUpdate;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/providers/{provider_id}';
+};
+
+export type AiUpdateProviderErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiUpdateProviderError = AiUpdateProviderErrors[keyof AiUpdateProviderErrors];
+
+export type AiUpdateProviderResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderRead;
+};
+
+export type AiUpdateProviderResponse = AiUpdateProviderResponses[keyof AiUpdateProviderResponses];
+
+export type AiGetAiSettingsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/settings';
+};
+
+export type AiGetAiSettingsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiGetAiSettingsError = AiGetAiSettingsErrors[keyof AiGetAiSettingsErrors];
+
+export type AiGetAiSettingsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AiSettingsRead;
+};
+
+export type AiGetAiSettingsResponse = AiGetAiSettingsResponses[keyof AiGetAiSettingsResponses];
+
+export type AiUpdateAiSettingsData = {
+    body: AiSettingsUpdate;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/ai/settings';
+};
+
+export type AiUpdateAiSettingsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiUpdateAiSettingsError = AiUpdateAiSettingsErrors[keyof AiUpdateAiSettingsErrors];
+
+export type AiUpdateAiSettingsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AiSettingsRead;
+};
+
+export type AiUpdateAiSettingsResponse = AiUpdateAiSettingsResponses[keyof AiUpdateAiSettingsResponses];
+
+export type AiAiUsageData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Since
+         *
+         * First UTC day; default 30 days ago
+         */
+        since?: string | null;
+        /**
+         * Until
+         *
+         * Last UTC day; default today
+         */
+        until?: string | null;
+    };
+    url: '/api/v1/tenants/{tenant_id}/ai/usage';
+};
+
+export type AiAiUsageErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AiAiUsageError = AiAiUsageErrors[keyof AiAiUsageErrors];
+
+export type AiAiUsageResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageReport;
+};
+
+export type AiAiUsageResponse = AiAiUsageResponses[keyof AiAiUsageResponses];
 
 export type ApiKeysListApiKeysData = {
     body?: never;

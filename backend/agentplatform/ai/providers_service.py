@@ -1,0 +1,143 @@
+"""A tenant's AI providers: keys encrypted at rest, never returned (last four characters only)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.ai.llm import ProviderConfig, ProviderKind
+from agentplatform.ai.models import AiProvider
+from agentplatform.ai.schemas import ProviderCreate, ProviderUpdate
+from agentplatform.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from agentplatform.core.security import SecretBox, last_four, secret_box
+from agentplatform.core.settings import Settings
+
+
+def box(settings: Settings) -> SecretBox:
+    return secret_box(tuple(settings.encryption_key_list))
+
+
+def default_base_url(kind: ProviderKind, settings: Settings) -> str | None:
+    return {
+        ProviderKind.openai: settings.openai_base_url,
+        ProviderKind.openrouter: settings.openrouter_base_url,
+    }.get(kind)
+
+
+def config_of(provider: AiProvider, settings: Settings) -> ProviderConfig:
+    """The decrypted client configuration (in memory only, for the duration of a call)."""
+    key = box(settings).decrypt(provider.api_key_encrypted) if provider.api_key_encrypted else None
+    return ProviderConfig(
+        kind=provider.kind,
+        base_url=provider.base_url,
+        api_key=key,
+        name=provider.name,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+    )
+
+
+def _name_taken(name: str) -> Conflict:
+    return Conflict(
+        f"A provider named '{name}' exists",
+        errors=[FieldError.at("body.name", "taken", "taken")],
+    )
+
+
+async def _name_exists(
+    session: AsyncSession, tenant_id: uuid.UUID, name: str, exclude: uuid.UUID | None = None
+) -> bool:
+    stmt = select(AiProvider.id).where(AiProvider.tenant_id == tenant_id, AiProvider.name == name)
+    if exclude is not None:
+        stmt = stmt.where(AiProvider.id != exclude)
+    return (await session.scalar(stmt)) is not None
+
+
+def _set_key(provider: AiProvider, key: str | None, settings: Settings) -> None:
+    provider.api_key_encrypted = box(settings).encrypt(key) if key else None
+    provider.api_key_last_four = last_four(key) if key else ""
+
+
+async def create_provider(
+    session: AsyncSession, tenant_id: uuid.UUID, data: ProviderCreate, settings: Settings
+) -> AiProvider:
+    base_url = (
+        str(data.base_url).rstrip("/") if data.base_url else default_base_url(data.kind, settings)
+    )
+    if base_url is None:
+        raise ValidationFailed(
+            "A compatible server needs its base URL",
+            errors=[FieldError.at("body.base_url", "required for kind 'compatible'", "missing")],
+        )
+    if data.kind is not ProviderKind.compatible and not data.api_key:
+        raise ValidationFailed(
+            f"{data.kind.value} needs an API key",
+            errors=[FieldError.at("body.api_key", "required for this kind", "missing")],
+        )
+    if await _name_exists(session, tenant_id, data.name):
+        raise _name_taken(data.name)
+    provider = AiProvider(tenant_id=tenant_id, name=data.name, kind=data.kind, base_url=base_url)
+    _set_key(provider, data.api_key, settings)
+    session.add(provider)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent create with the same name
+        raise _name_taken(data.name) from exc
+    return provider
+
+
+async def get_provider(
+    session: AsyncSession, tenant_id: uuid.UUID, provider_id: uuid.UUID
+) -> AiProvider:
+    provider = await session.scalar(
+        select(AiProvider).where(AiProvider.id == provider_id, AiProvider.tenant_id == tenant_id)
+    )
+    if provider is None:
+        raise NotFound("AI provider not found")
+    return provider
+
+
+async def list_providers(session: AsyncSession, tenant_id: uuid.UUID) -> list[AiProvider]:
+    rows = await session.scalars(
+        select(AiProvider).where(AiProvider.tenant_id == tenant_id).order_by(AiProvider.name)
+    )
+    return list(rows)
+
+
+async def update_provider(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    provider_id: uuid.UUID,
+    data: ProviderUpdate,
+    settings: Settings,
+) -> AiProvider:
+    provider = await get_provider(session, tenant_id, provider_id)
+    if data.name is not None and data.name != provider.name:
+        if await _name_exists(session, tenant_id, data.name, exclude=provider.id):
+            raise _name_taken(data.name)
+        provider.name = data.name
+    if data.base_url is not None:
+        provider.base_url = str(data.base_url).rstrip("/")
+    if data.api_key is not None:
+        _set_key(provider, data.api_key, settings)
+    elif data.clear_api_key:
+        if provider.kind is not ProviderKind.compatible:
+            raise ValidationFailed(
+                f"{provider.kind.value} needs an API key",
+                errors=[FieldError.at("body.clear_api_key", "this kind needs a key", "required")],
+            )
+        _set_key(provider, None, settings)
+    await session.flush()
+    return provider
+
+
+async def delete_provider(
+    session: AsyncSession, tenant_id: uuid.UUID, provider_id: uuid.UUID
+) -> None:
+    """Agents and defaults that used it fall back to the workspace or environment default."""
+    provider = await get_provider(session, tenant_id, provider_id)
+    await session.delete(provider)
+    await session.flush()

@@ -1,0 +1,1 @@
+"""Local servers that speak outside services' real protocols, for tests (never patch our code)."""
