@@ -198,6 +198,8 @@ async def test_offline_reply_answers_from_the_knowledge(
     usage = (await client.get(f"{base}/ai/usage")).json()
     assert usage["days"][0]["model"] == "offline/extractive-v1"
     assert usage["days"][0]["calls"] == 1
+    assert usage["days"][0]["tokens_in"] > 0
+    assert usage["tokens_this_month"] == 0  # answered on this machine: nothing billable
 
 
 async def test_reply_from_a_compatible_server_records_usage_and_respects_the_budget(

@@ -34,7 +34,7 @@ from agentplatform.ai.schemas import (
     ProviderHealthRead,
     ResolvedRead,
 )
-from agentplatform.core.errors import ProblemError
+from agentplatform.core.errors import FieldError, NotFound, ProblemError, ValidationFailed
 from agentplatform.core.settings import Settings
 
 Source = Literal["workspace", "environment", "local"]
@@ -83,9 +83,7 @@ async def update_settings(
         if provider_id is not None:
             try:
                 await get_provider(session, tenant_id, provider_id)
-            except ProblemError as exc:
-                from agentplatform.core.errors import FieldError, ValidationFailed
-
+            except NotFound as exc:
                 raise ValidationFailed(
                     "The provider is not one of this workspace's",
                     errors=[FieldError.at(f"body.{field}", "unknown provider", "unknown_provider")],

@@ -36,10 +36,17 @@ def next_month_start(now: datetime) -> datetime:
     return (start + timedelta(days=32)).replace(day=1)
 
 
+# Served on this machine (offline responder, local embeddings): recorded, but they cost nothing.
+LOCAL_PROVIDERS = ("offline", "local")
+
+
 async def tokens_this_month(session: AsyncSession, tenant_id: uuid.UUID) -> int:
+    """Tokens sent to and received from AI providers since the first of the month (UTC)."""
     total = await session.scalar(
         select(func.coalesce(func.sum(AiUsage.tokens_in + AiUsage.tokens_out), 0)).where(
-            AiUsage.tenant_id == tenant_id, AiUsage.created_at >= month_start(utcnow())
+            AiUsage.tenant_id == tenant_id,
+            AiUsage.created_at >= month_start(utcnow()),
+            AiUsage.provider.notin_(LOCAL_PROVIDERS),
         )
     )
     return int(total or 0)
