@@ -11,25 +11,27 @@ from collections.abc import AsyncIterator
 import pytest
 from agentplatform.ai.llm import (
     PLACEHOLDER_API_KEY,
-    ChatDelta,
     ChatMessage,
-    ProviderAuthFailed,
     ProviderConfig,
-    ProviderError,
     ProviderKind,
-    ProviderRateLimited,
-    ProviderRejected,
-    ProviderTimeout,
-    ProviderUnavailable,
     ToolDefinition,
-    UnknownModel,
     chat,
     check_health,
     client_for,
     embed,
     list_models,
-    scrub,
     stream_chat,
+)
+from agentplatform.ai.llm_results import ChatDelta
+from agentplatform.ai.provider_errors import (
+    ProviderAuthFailed,
+    ProviderError,
+    ProviderRateLimited,
+    ProviderRejected,
+    ProviderTimeout,
+    ProviderUnavailable,
+    UnknownModel,
+    scrub,
 )
 from prometheus_client import REGISTRY
 

@@ -11,16 +11,15 @@ import pytest
 from agentplatform.ai.local_embedder import LocalEmbedder, get_local_embedder
 from agentplatform.ai.offline_responder import (
     OFFLINE_MODEL,
-    TEMPLATES,
     ChatMessage,
     OfflineAnswer,
     OfflineResponder,
     Passage,
     estimate_tokens,
     is_greeting,
-    split_sentences,
-    templates_for,
 )
+from agentplatform.ai.offline_templates import TEMPLATES, templates_for
+from agentplatform.ai.sentences import split_sentences
 
 KNOWLEDGE: list[Passage] = [
     {

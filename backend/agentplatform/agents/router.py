@@ -21,7 +21,7 @@ from agentplatform.agents.schemas import (
     RevisionRead,
 )
 from agentplatform.ai import replies
-from agentplatform.ai.llm import PROVIDER_ERRORS
+from agentplatform.ai.provider_errors import PROVIDER_ERRORS
 from agentplatform.ai.usage import TokenBudgetExceeded
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (

@@ -6,22 +6,20 @@ llama.cpp) by its base URL. This module is a pure client layer: it takes a `Prov
 by the resolver from settings or a tenant's row) and never touches the database.
 
 What callers get:
-- `chat`, `stream_chat`, `embed`, `list_models`, `check_health`, with typed results;
+- `chat`, `stream_chat`, `embed`, `list_models`, `check_health`, with typed results
+  (`llm_results`);
 - failures as our problem errors (`ProviderAuthFailed`, `UnknownModel`, `ProviderRateLimited`,
   `ProviderUnavailable`, `ProviderTimeout`, ...), whose messages never contain the API key, even
-  when the provider echoes it back;
+  when the provider echoes it back (`provider_errors`);
 - Prometheus metrics: `llm_request_duration_seconds`, `llm_tokens_total`, `llm_errors_total`,
-  labelled by provider kind (bounded, unlike tenants' provider names), model and operation.
+  labelled by provider kind (bounded, unlike tenants' provider names), model and operation
+  (`llm_metrics`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
-import logging
-import math
-import re
 import threading
 import time
 import weakref
@@ -34,25 +32,26 @@ from typing import Any
 import openai
 from openai import AsyncOpenAI, omit
 from openai.types.chat import (
-    ChatCompletionAssistantMessageParam,
-    ChatCompletionMessageFunctionToolCallParam,
     ChatCompletionMessageParam,
     ChatCompletionToolChoiceOptionParam,
     ChatCompletionToolUnionParam,
 )
-from prometheus_client import Counter, Histogram
 
-from agentplatform.core.errors import ProblemError
-
-logger = logging.getLogger(__name__)
+from agentplatform.ai.llm_metrics import ProviderCall
+from agentplatform.ai.llm_results import (
+    ChatDelta,
+    ChatResult,
+    EmbeddingResult,
+    ProviderHealth,
+    ToolCall,
+)
+from agentplatform.ai.provider_errors import ProviderAuthFailed, ProviderError
 
 APP_TITLE = "GPT Agent Platform"
 # The SDK refuses to build a client without a key; servers that need none ignore this one.
 PLACEHOLDER_API_KEY = "not-needed"
 DEFAULT_EMBED_BATCH_SIZE = 100
 CLIENT_CACHE_SIZE = 64
-_MAX_DETAIL_CHARS = 300
-_REDACTED = "[redacted]"
 
 
 class ProviderKind(StrEnum):
@@ -96,199 +95,7 @@ class ProviderConfig:
     __str__ = __repr__
 
 
-# --- results -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    id: str
-    name: str
-    arguments: str  # JSON text as the model wrote it; it may be invalid, so parse with care
-
-    def parse_arguments(self) -> dict[str, Any]:
-        """The arguments as an object; ValueError if they are not a JSON object."""
-        value = json.loads(self.arguments or "{}")
-        if not isinstance(value, dict):
-            raise ValueError(f"tool call {self.name} arguments are not a JSON object")
-        return value
-
-
-@dataclass(frozen=True)
-class ChatResult:
-    text: str
-    tool_calls: list[ToolCall]
-    finish_reason: str | None  # "stop", "length", "tool_calls", "content_filter", ...
-    tokens_in: int
-    tokens_out: int
-    latency_ms: int
-    model: str  # as the provider reported it (may be a dated snapshot of the one asked for)
-
-    def assistant_message(self) -> ChatCompletionAssistantMessageParam:
-        """This answer as a message to append to the conversation before sending tool results."""
-        message: ChatCompletionAssistantMessageParam = {
-            "role": "assistant",
-            "content": self.text or None,
-        }
-        if self.tool_calls:
-            calls: list[ChatCompletionMessageFunctionToolCallParam] = [
-                {
-                    "id": call.id,
-                    "type": "function",
-                    "function": {"name": call.name, "arguments": call.arguments},
-                }
-                for call in self.tool_calls
-            ]
-            message["tool_calls"] = calls
-        return message
-
-
-@dataclass(frozen=True)
-class ChatDelta:
-    """A piece of a streamed answer: `text`, or (once, last, `done=True`) the totals."""
-
-    text: str = ""
-    done: bool = False
-    finish_reason: str | None = None
-    tool_calls: list[ToolCall] = field(default_factory=list)
-    tokens_in: int = 0
-    tokens_out: int = 0
-    latency_ms: int = 0
-    model: str | None = None
-
-
-@dataclass(frozen=True)
-class EmbeddingResult:
-    vectors: list[list[float]]  # in the order of the texts
-    tokens_in: int
-    latency_ms: int
-    model: str
-
-
-@dataclass(frozen=True)
-class ProviderHealth:
-    ok: bool
-    latency_ms: int
-    detail: str
-    model_count: int = 0
-    code: str | None = None  # the problem code when not ok, e.g. "provider-auth-failed"
-
-
-# --- errors --------------------------------------------------------------------------------
-
-
-class ProviderError(ProblemError):
-    """The provider failed in a way none of the subclasses name (502)."""
-
-    status = 502
-    code = "provider-error"
-    title = "The AI provider failed"
-
-    def __init__(
-        self,
-        detail: str | None = None,
-        *,
-        provider: str,
-        model: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(detail, headers=headers)
-        self.provider = provider
-        self.model = model
-
-
-class ProviderAuthFailed(ProviderError):
-    status = 502
-    code = "provider-auth-failed"
-    title = "The AI provider rejected the API key"
-
-
-class UnknownModel(ProviderError):
-    status = 422
-    code = "unknown-model"
-    title = "The AI provider does not offer this model"
-
-
-class ProviderRejected(ProviderError):
-    """The provider refused the request itself (HTTP 400/409/422...): not worth retrying."""
-
-    status = 502
-    code = "provider-rejected"
-    title = "The AI provider refused the request"
-
-
-class ProviderRateLimited(ProviderError):
-    status = 503
-    code = "provider-rate-limited"
-    title = "The AI provider is rate limiting requests"
-
-    def __init__(
-        self,
-        detail: str | None = None,
-        *,
-        provider: str,
-        model: str | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        super().__init__(detail, provider=provider, model=model, headers=headers)
-        self.retry_after = retry_after
-
-
-class ProviderUnavailable(ProviderError):
-    status = 503
-    code = "provider-unavailable"
-    title = "The AI provider is unavailable"
-
-
-class ProviderTimeout(ProviderError):
-    status = 504
-    code = "provider-timeout"
-    title = "The AI provider did not answer in time"
-
-
-PROVIDER_ERRORS: tuple[type[ProviderError], ...] = (
-    ProviderError,
-    ProviderAuthFailed,
-    UnknownModel,
-    ProviderRejected,
-    ProviderRateLimited,
-    ProviderUnavailable,
-    ProviderTimeout,
-)
-
-# --- metrics -------------------------------------------------------------------------------
-
-LLM_REQUEST_DURATION = Histogram(
-    "llm_request_duration_seconds",
-    "Time an LLM provider request took (retries included), by provider kind, model, operation.",
-    ["provider", "model", "operation"],
-    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120),
-)
-LLM_TOKENS = Counter(
-    "llm_tokens_total",
-    "Tokens the LLM providers counted, by provider kind, model and direction (in or out).",
-    ["provider", "model", "direction"],
-)
-LLM_ERRORS = Counter(
-    "llm_errors_total",
-    "LLM provider requests that failed, by provider kind, model and problem code.",
-    ["provider", "model", "code"],
-)
-
-
 # --- clients -------------------------------------------------------------------------------
-
-_KEY_PATTERN = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}|\bBearer\s+\S+", re.IGNORECASE)
-
-
-def scrub(text: str, secret: str | None) -> str:
-    """`text` without the secret and anything shaped like an API key, shortened for a detail."""
-    if secret:
-        text = text.replace(secret, _REDACTED)
-    text = _KEY_PATTERN.sub(_REDACTED, text)
-    if len(text) > _MAX_DETAIL_CHARS:
-        text = text[: _MAX_DETAIL_CHARS - 1] + "…"
-    return text
 
 
 def _api_key(config: ProviderConfig) -> str:
@@ -390,162 +197,6 @@ def _ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
-def _retry_after_seconds(exc: openai.APIStatusError) -> int | None:
-    headers = exc.response.headers
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value) / divisor
-        except ValueError:
-            continue
-        if math.isfinite(seconds) and seconds >= 0:
-            return max(1, math.ceil(seconds))
-    return None
-
-
-def _provider_message(exc: openai.APIError, config: ProviderConfig) -> str:
-    """The provider's own message (from the error body when it has one), scrubbed."""
-    message: object = None
-    if isinstance(exc.body, dict):
-        message = exc.body.get("message")
-    if not isinstance(message, str) or not message:
-        message = exc.message
-    return scrub(message, config.api_key)
-
-
-_MODEL_PHRASES = (
-    "does not exist",
-    "not found",
-    "not a valid model",
-    "invalid model",
-    "unknown model",
-)
-
-
-def _is_model_error(exc: openai.APIStatusError, model: str | None, message: str) -> bool:
-    """OpenAI says `model_not_found`; others (Ollama: 404, OpenRouter: 400) name the model."""
-    if exc.code == "model_not_found":
-        return True
-    if not model or model not in message:
-        return False
-    if exc.status_code == 404:
-        return True
-    lowered = message.lower()
-    return exc.status_code == 400 and any(phrase in lowered for phrase in _MODEL_PHRASES)
-
-
-def _map_error(exc: openai.OpenAIError, config: ProviderConfig, model: str | None) -> ProviderError:
-    name = config.name
-    if isinstance(exc, openai.APITimeoutError):
-        return ProviderTimeout(
-            f"{name} did not answer within {config.timeout_seconds:g} s.",
-            provider=name,
-            model=model,
-        )
-    if isinstance(exc, openai.APIConnectionError):
-        return ProviderUnavailable(
-            f"Could not connect to {name} at {config.base_url}.", provider=name, model=model
-        )
-    if isinstance(exc, openai.AuthenticationError):
-        # No provider message here: a 401's message is about the key, and often quotes it.
-        return ProviderAuthFailed(
-            f"{name} rejected the API key (HTTP 401).", provider=name, model=model
-        )
-    if isinstance(exc, openai.PermissionDeniedError):
-        return ProviderAuthFailed(
-            f"{name} does not allow this key to do that (HTTP 403): "
-            f"{_provider_message(exc, config)}",
-            provider=name,
-            model=model,
-        )
-    if isinstance(exc, openai.APIStatusError):
-        message = _provider_message(exc, config)
-        status = exc.status_code
-        if _is_model_error(exc, model, message):
-            return UnknownModel(
-                f"{name} does not offer the model {model!r}: {message}", provider=name, model=model
-            )
-        if isinstance(exc, openai.RateLimitError):
-            return ProviderRateLimited(
-                f"{name} is rate limiting requests (HTTP 429, retries exhausted): {message}",
-                provider=name,
-                model=model,
-                retry_after=_retry_after_seconds(exc),
-            )
-        if status >= 500:
-            return ProviderUnavailable(
-                f"{name} failed (HTTP {status}, retries exhausted): {message}",
-                provider=name,
-                model=model,
-            )
-        if status == 404:
-            return ProviderError(
-                f"{name} answered 404 Not Found; check the base URL {config.base_url}: {message}",
-                provider=name,
-                model=model,
-            )
-        return ProviderRejected(
-            f"{name} refused the request (HTTP {status}): {message}", provider=name, model=model
-        )
-    if isinstance(exc, openai.APIError):
-        return ProviderError(
-            f"{name} failed: {_provider_message(exc, config)}", provider=name, model=model
-        )
-    return ProviderError(
-        f"{name} failed: {scrub(str(exc), config.api_key)}", provider=name, model=model
-    )
-
-
-class _Call:
-    """Timing, metrics, error mapping and logging for one provider request."""
-
-    def __init__(self, config: ProviderConfig, model: str, operation: str) -> None:
-        self.config = config
-        self.model = model
-        self.operation = operation
-        self.started = time.perf_counter()
-
-    def elapsed_ms(self) -> int:
-        return _ms(self.started)
-
-    def succeeded(self, tokens_in: int = 0, tokens_out: int = 0) -> None:
-        kind = self.config.kind.value
-        LLM_REQUEST_DURATION.labels(kind, self.model, self.operation).observe(
-            time.perf_counter() - self.started
-        )
-        if tokens_in:
-            LLM_TOKENS.labels(kind, self.model, "in").inc(tokens_in)
-        if tokens_out:
-            LLM_TOKENS.labels(kind, self.model, "out").inc(tokens_out)
-
-    def failed(self, exc: Exception) -> ProviderError:
-        """The problem error for `exc` (already one, or an SDK error), counted and logged."""
-        error = exc if isinstance(exc, ProviderError) else None
-        if error is None:
-            assert isinstance(exc, openai.OpenAIError)
-            error = _map_error(exc, self.config, self.model or None)
-        kind = self.config.kind.value
-        LLM_REQUEST_DURATION.labels(kind, self.model, self.operation).observe(
-            time.perf_counter() - self.started
-        )
-        LLM_ERRORS.labels(kind, self.model, error.code).inc()
-        logger.warning(
-            "llm request failed",
-            extra={
-                "provider": self.config.name,
-                "provider_kind": kind,
-                "model": self.model,
-                "operation": self.operation,
-                "error_code": error.code,
-                "detail": error.detail,
-                "latency_ms": self.elapsed_ms(),
-            },
-        )
-        return error
-
-
 def _chat_arguments(
     config: ProviderConfig,
     *,
@@ -579,7 +230,7 @@ async def chat(
     max_tokens: int | None = None,
 ) -> ChatResult:
     """One chat completion; tool calls come back in `tool_calls` for the caller to run."""
-    call = _Call(config, model, "chat")
+    call = ProviderCall(config, model, "chat")
     extra = _chat_arguments(
         config, tools=tools, tool_choice=tool_choice, temperature=temperature, max_tokens=max_tokens
     )
@@ -649,7 +300,7 @@ async def stream_chat(
     (requested with `stream_options.include_usage`; zero if the server does not send it). A
     caller that may stop early wraps it in `contextlib.aclosing` so the HTTP stream closes at once.
     """
-    call = _Call(config, model, "chat_stream")
+    call = ProviderCall(config, model, "chat_stream")
     extra = _chat_arguments(
         config, tools=tools, tool_choice=tool_choice, temperature=temperature, max_tokens=max_tokens
     )
@@ -730,7 +381,7 @@ async def embed(
     tokens_in = 0
     for start in range(0, len(texts), batch_size):
         batch = list(texts[start : start + batch_size])
-        call = _Call(config, model, "embed")
+        call = ProviderCall(config, model, "embed")
         error: ProviderError | None = None
         try:
             client = client_for(config)
@@ -766,7 +417,7 @@ def _index(item: Any) -> int:
 
 
 async def _list_models(config: ProviderConfig, client: AsyncOpenAI | None = None) -> list[str]:
-    call = _Call(config, "", "list_models")
+    call = ProviderCall(config, "", "list_models")
     error: ProviderError | None = None
     try:
         models = [m.id async for m in (client or client_for(config)).models.list()]

@@ -3,17 +3,17 @@
 `OfflineResponder.answer` picks, from the passages retrieval found, the few sentences closest in
 meaning to the customer's last message and quotes them, with a fixed lead-in in the agent's language
 and the titles of the sources. Nothing is generated: every sentence of an answer is a sentence of a
-passage (whitespace and list markers aside) or one of the fixed templates below. It is
-deterministic: the same input gives the same answer.
+passage (whitespace and list markers aside) or one of the fixed templates of `offline_templates`.
+It is deterministic: the same input gives the same answer.
 
 How a reply is chosen:
 
 1. The last user message is the question. If it is only a greeting ("hi", "hola", "olá",
    "привет", ...), the reply is the agent's greeting, or a fixed one if the agent has none.
-2. Passages are split into sentences (`split_sentences`: paragraphs, list items, then sentence ends
-   that respect abbreviations, initials, decimals and enumerators). Sentences with fewer than three
-   words (headings, labels) and repeats are not candidates; at most `max_candidates` are considered,
-   in passage order, which bounds the time spent embedding.
+2. Passages are split into sentences (`sentences.split_sentences`: paragraphs, list items, then
+   sentence ends that respect abbreviations, initials, decimals and enumerators). Sentences with
+   fewer than three words (headings, labels) and repeats are not candidates; at most
+   `max_candidates` are considered, in passage order, which bounds the time spent embedding.
 3. Each candidate scores the cosine similarity of its embedding to the question's plus a small
    bonus for the share of the question's content words it contains (`lexical_weight`). A sentence
    under a heading ("## Location") is also scored as "Location: <sentence>" and keeps the better
@@ -23,8 +23,9 @@ How a reply is chosen:
    text in another language (Cyrillic above all) sits at a cosine of 0.4-0.6 from any other text in
    that language, so no fixed cosine separates relevant from irrelevant in every language. The
    question is compared with a few fixed sentences on unrelated subjects in each supported language
-   (`NULL_SENTENCES`); the highest per-language mean is its baseline `b`, and a sentence's
-   relevance is `(score - b) / (1 - b)`: how far it moved from unrelated text toward the question.
+   (`offline_templates.NULL_SENTENCES`); the highest per-language mean is its baseline `b`, and a
+   sentence's relevance is `(score - b) / (1 - b)`: how far it moved from unrelated text toward the
+   question.
    Sentences whose relevance reaches `threshold` and `relative_floor` times the best one's are
    taken best first, up to `max_sentences` and `max_chars` in total (a single sentence longer than
    that is cut at a word boundary, marked with "…").
@@ -34,7 +35,6 @@ How a reply is chosen:
    "fallback", so the chat layer can hand the conversation to a person.
 """
 
-# ruff: noqa: RUF001, RUF002 - the texts and word lists are in Cyrillic, CJK and typographic quotes
 from __future__ import annotations
 
 import asyncio
@@ -49,6 +49,14 @@ from typing import Literal, NotRequired, Protocol, TypedDict
 
 import numpy as np
 import numpy.typing as npt
+
+from agentplatform.ai.offline_templates import (
+    GREETING_WORDS,
+    NULL_SENTENCES,
+    STOPWORDS,
+    templates_for,
+)
+from agentplatform.ai.sentences import TERMINAL_PUNCTUATION, WORD, split_sentences
 
 OFFLINE_MODEL = "offline/extractive-v1"
 
@@ -87,223 +95,22 @@ class OfflineAnswer:
     sources: list[str] = field(default_factory=list)  # the titles cited, in order
 
 
-# --- fixed texts ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Templates:
-    lead_in: str
-    sources: str
-    fallback: str
-    greeting: str
-
-
-TEMPLATES: dict[str, _Templates] = {
-    "en": _Templates(
-        "Here is what I found:",
-        "Sources",
-        "I don't have information about that yet; a colleague will follow up.",
-        "Hello! How can I help you?",
-    ),
-    "es": _Templates(
-        "Esto es lo que encontré:",
-        "Fuentes",
-        "Todavía no tengo información sobre eso; un colega se pondrá en contacto contigo.",
-        "¡Hola! ¿En qué puedo ayudarte?",
-    ),
-    "pt": _Templates(
-        "Aqui está o que encontrei:",
-        "Fontes",
-        "Ainda não tenho informações sobre isso; um colega entrará em contato.",
-        "Olá! Como posso ajudar?",
-    ),
-    "ru": _Templates(
-        "Вот что удалось найти:",
-        "Источники",
-        "У меня пока нет информации об этом; коллега свяжется с вами.",
-        "Здравствуйте! Чем могу помочь?",
-    ),
-    "de": _Templates(
-        "Das habe ich dazu gefunden:",
-        "Quellen",
-        "Dazu habe ich noch keine Informationen; ein Kollege meldet sich bei Ihnen.",
-        "Hallo! Wie kann ich helfen?",
-    ),
-    "fr": _Templates(
-        "Voici ce que j'ai trouvé :",
-        "Sources",
-        "Je n'ai pas encore d'informations à ce sujet ; un collègue reviendra vers vous.",
-        "Bonjour ! Comment puis-je vous aider ?",
-    ),
-    "it": _Templates(
-        "Ecco cosa ho trovato:",
-        "Fonti",
-        "Non ho ancora informazioni su questo; un collega ti ricontatterà.",
-        "Ciao! Come posso aiutarti?",
-    ),
-}
-
-
-def templates_for(language: str | None) -> _Templates:
-    """The texts for a language code ("es", "es-MX", "pt_BR", "RU"); English when unknown."""
-    code = re.split(r"[-_]", (language or "").strip().lower(), maxsplit=1)[0]
-    return TEMPLATES.get(code, TEMPLATES["en"])
-
-
-# --- sentences --------------------------------------------------------------------------------
-
-# Lower-case words that a period follows without ending the sentence (compared without the dot).
-ABBREVIATIONS = frozenset(
-    {
-        # English
-        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "inc", "ltd", "co", "corp",
-        "no", "nos", "approx", "dept", "est", "fig", "tel", "e.g", "i.e", "a.m", "p.m", "cf",
-        "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-        # Spanish, Portuguese
-        "sra", "srta", "dra", "ud", "uds", "av", "avda", "pág", "pag", "núm", "num", "p.ej",
-        "aprox", "tlf", "ex", "exma", "exmo", "profa",
-        # German, French, Italian
-        "z.b", "bzw", "ca", "usw", "evtl", "ggf", "nr", "str", "mme", "mlle", "env", "sig",
-        "dott", "ecc",
-        # Russian
-        "т.е", "т.к", "т.д", "т.п", "т.н", "г", "гг", "ул", "д", "руб", "тыс", "млн", "млрд",
-        "им", "пр", "см", "стр", "ок", "напр", "тел",
-    }
-)  # fmt: skip
-
-_BULLET = re.compile(r"^\s*(?:[-*•·▪–—]+|\d{1,3}[.)]|[a-zA-Z][.)])\s+")
-_HEADING = re.compile(r"^\s*#{1,6}\s+")
-# A sentence end: terminal punctuation, closing quotes/brackets, then white space.
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|[。！？]+")
-_OPENING = "\"'“‘«([¿¡"
-_ENUMERATOR = re.compile(r"^\W*(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})\W*$")
-_WORD = re.compile(r"\w+", re.UNICODE)
-_TERMINAL = (".", "!", "?", "…", "。", "！", "？")
-_SPACE = re.compile(r"\s+")
-
-
-def _lines(text: str) -> list[str]:
-    """Paragraphs and list items as separate segments; hard-wrapped lines joined again."""
-    segments: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
-        current = ""
-        for raw in paragraph.split("\n"):
-            line = raw.strip()
-            if not line:
-                continue
-            starts_item = bool(_BULLET.match(line) or _HEADING.match(line))
-            continues = (
-                current
-                and not starts_item
-                and not current.endswith((".", "!", "?", ":", ";", "…"))
-                and line[0].islower()
-            )
-            if continues:
-                current = f"{current} {line}"
-            else:
-                if current:
-                    segments.append(current)
-                current = line
-        if current:
-            segments.append(current)
-    return segments
-
-
-def _ends_sentence(before: str, after: str) -> bool:
-    """Whether the punctuation ending `before` ends a sentence, given the text `after` it."""
-    end = before.rstrip().rstrip("\"'”’»)]")
-    if not after or end.endswith(("。", "！", "？")):
-        return True
-    first = after.lstrip(_OPENING)[:1]
-    if not first:
-        return True
-    if end.endswith(("!", "?", "…")):
-        return True
-    if not (first.isupper() or first.isdigit()):
-        return False  # "e.g. the", "approx. five", "3 p.m. sharp"
-    words = end[:-1].split()
-    last = words[-1].lstrip(_OPENING) if words else ""
-    if last.lower() in ABBREVIATIONS:
-        return False
-    return not (len(last) == 1 and last.isupper())  # an initial: "J. Smith"
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage, with white space collapsed and list/heading markers removed.
-
-    Decimals ("49.90"), versions, e-mail addresses and URLs have no space after the dot and are not
-    split; abbreviations ("Dr.", "e.g.", "Sra.", "т.е.") and initials are not sentence ends; a
-    lower-case word after a period does not start a sentence; enumerators ("1.") stay with their
-    item. CJK full stops end sentences without a following space.
-    """
-    sentences: list[str] = []
-    for segment in _lines(text):
-        segment = _HEADING.sub("", _BULLET.sub("", segment, count=1), count=1)
-        segment = _SPACE.sub(" ", segment).strip()
-        start = 0
-        for match in _END.finditer(segment):
-            piece = segment[start : match.end()].strip()
-            after = segment[match.end() :]
-            if _ENUMERATOR.match(piece) or not _ends_sentence(segment[: match.end()], after):
-                continue
-            sentences.append(piece)
-            start = match.end()
-        tail = segment[start:].strip()
-        if tail:
-            sentences.append(tail)
-    return [sentence for sentence in sentences if _WORD.search(sentence)]
-
-
 # --- greetings --------------------------------------------------------------------------------
-
-GREETING_WORDS = frozenset(
-    {
-        "hi", "hello", "hey", "hiya", "howdy", "yo", "good", "morning", "afternoon", "evening",
-        "there", "everyone", "all", "team", "greetings",
-        "hola", "buenas", "buenos", "buen", "día", "dia", "días", "dias", "tardes", "noches",
-        "saludos", "qué", "que", "tal",
-        "olá", "ola", "oi", "opa", "bom", "boa", "tarde", "noite", "tudo", "bem",
-        "привет", "приветствую", "здравствуйте", "здравствуй", "добрый", "доброе", "день",
-        "вечер", "утро", "здрасте",
-        "hallo", "guten", "tag", "morgen", "abend", "moin", "servus",
-        "bonjour", "bonsoir", "salut", "coucou",
-        "ciao", "buongiorno", "buonasera", "salve",
-    }
-)  # fmt: skip
 
 
 def is_greeting(message: str) -> bool:
     """A message made only of greeting words (and punctuation or emoji), at most six words."""
-    words = [word.lower() for word in _WORD.findall(message)]
+    words = [word.lower() for word in WORD.findall(message)]
     return 0 < len(words) <= 6 and all(word in GREETING_WORDS for word in words)
 
 
 # --- scoring ----------------------------------------------------------------------------------
 
-STOPWORDS = frozenset(
-    {
-        "the", "and", "for", "are", "was", "were", "you", "your", "our", "have", "has", "does",
-        "did", "can", "could", "would", "will", "what", "which", "who", "whom", "how", "when",
-        "where", "why", "with", "this", "that", "these", "those", "there", "from", "about",
-        "into", "any", "much", "many", "some", "not", "but", "its", "it's", "is", "do", "of",
-        "to", "in", "on", "at", "by", "or", "an", "a", "be", "me", "my", "we", "us", "it",
-        "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "que", "qué", "en",
-        "y", "o", "es", "son", "por", "para", "con", "sin", "su", "sus", "lo", "le", "les",
-        "se", "mi", "tu", "al", "cómo", "como", "cuál", "cual", "cuánto", "cuanto", "hay",
-        "os", "as", "um", "uma", "da", "dos", "das", "no", "na", "nos", "nas", "é",
-        "e", "seu", "sua", "qual", "quanto", "quanta", "tem",
-        "и", "в", "во", "не", "на", "с", "со", "что", "как", "а", "но", "по", "к", "у", "за",
-        "из", "о", "об", "ли", "же", "это", "есть", "сколько", "какой", "какая", "где",
-        "der", "die", "und", "ist", "ein", "eine", "des", "et", "est",
-        "il", "di", "che", "per",
-    }
-)  # fmt: skip
-
 
 def _stems(text: str) -> set[str]:
     """Content words cut to five characters: a crude stem shared by "pricing"/"prices"."""
     stems = set()
-    for word in _WORD.findall(_fold(text)):
+    for word in WORD.findall(_fold(text)):
         if word in _FOLDED_STOPWORDS or (len(word) < 3 and not word.isdigit()):
             continue
         stems.add(word[:5] if not word.isdigit() else word)
@@ -332,54 +139,6 @@ def _cut(sentence: str, limit: int) -> str:
     if space > limit // 2:
         head = head[:space]
     return head.rstrip(" ,;:") + "…"
-
-
-# Sentences on subjects no business knowledge base is about (weather, animals, music, gardens),
-# four per language: the question's similarity to them is its baseline (see the module notes).
-NULL_SENTENCES: dict[str, tuple[str, ...]] = {
-    "en": (
-        "The river flows slowly through the old valley.",
-        "My grandmother planted tomatoes in the garden last spring.",
-        "The orchestra rehearsed the symphony until late at night.",
-        "Penguins live in large colonies near the coast.",
-    ),
-    "es": (
-        "El río fluye lentamente por el antiguo valle.",
-        "Mi abuela plantó tomates en el jardín la primavera pasada.",
-        "La orquesta ensayó la sinfonía hasta tarde.",
-        "Los pingüinos viven en grandes colonias cerca de la costa.",
-    ),
-    "pt": (
-        "O rio corre devagar pelo vale antigo.",
-        "Minha avó plantou tomates no jardim na primavera passada.",
-        "A orquestra ensaiou a sinfonia até tarde da noite.",
-        "Os pinguins vivem em grandes colônias perto da costa.",
-    ),
-    "ru": (
-        "Река медленно течёт через старую долину.",
-        "Моя бабушка посадила помидоры в саду прошлой весной.",
-        "Оркестр репетировал симфонию до поздней ночи.",
-        "Пингвины живут большими колониями у побережья.",
-    ),
-    "de": (
-        "Der Fluss fließt langsam durch das alte Tal.",
-        "Meine Großmutter hat letzten Frühling Tomaten im Garten gepflanzt.",
-        "Das Orchester probte die Sinfonie bis spät in die Nacht.",
-        "Pinguine leben in großen Kolonien an der Küste.",
-    ),
-    "fr": (
-        "La rivière coule lentement à travers la vieille vallée.",
-        "Ma grand-mère a planté des tomates dans le jardin au printemps dernier.",
-        "L'orchestre a répété la symphonie jusque tard dans la nuit.",
-        "Les manchots vivent en grandes colonies près de la côte.",
-    ),
-    "it": (
-        "Il fiume scorre lentamente attraverso l'antica valle.",
-        "Mia nonna ha piantato pomodori nell'orto la scorsa primavera.",
-        "L'orchestra ha provato la sinfonia fino a tarda notte.",
-        "I pinguini vivono in grandi colonie vicino alla costa.",
-    ),
-}
 
 
 def _unit(vectors: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -474,7 +233,7 @@ class OfflineResponder:
             paragraph = quoted[0].text
             for previous, candidate in itertools.pairwise(quoted):
                 # Sentences run on; list items and labels without a full stop get their own line.
-                joiner = " " if previous.text.endswith(_TERMINAL) else "\n"
+                joiner = " " if previous.text.endswith(TERMINAL_PUNCTUATION) else "\n"
                 paragraph += joiner + candidate.text
             paragraphs.append(paragraph)
         sources: list[str] = []
@@ -532,8 +291,8 @@ class OfflineResponder:
         for index, passage in enumerate(passages):
             heading = ""
             for position, sentence in enumerate(split_sentences(passage.get("text") or "")):
-                if len(_WORD.findall(sentence)) < 3:
-                    if not sentence.endswith(_TERMINAL):
+                if len(WORD.findall(sentence)) < 3:
+                    if not sentence.endswith(TERMINAL_PUNCTUATION):
                         # A heading or a label ("Prices", "## Location"): context for what follows.
                         heading = sentence.rstrip(":")
                     continue

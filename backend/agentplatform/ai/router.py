@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from agentplatform.ai import providers_service, service, usage
-from agentplatform.ai.llm import PROVIDER_ERRORS
 from agentplatform.ai.models import AiProvider
+from agentplatform.ai.provider_errors import PROVIDER_ERRORS
 from agentplatform.ai.schemas import (
     AiHealth,
     AiSettingsRead,
