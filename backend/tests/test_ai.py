@@ -156,7 +156,7 @@ async def test_health_reports_each_provider(
     assert by_name["Bad key"]["ok"] is False
     assert "sk-wrong-key-987654" not in by_name["Bad key"]["detail"]
     assert by_name["local"]["ok"] is True
-    assert health["offline_mode"] is True  # no default chat provider chosen yet
+    assert health["offline_mode"] is False  # the first provider became the default
 
 
 async def test_model_lists_are_cached(
@@ -199,6 +199,7 @@ async def test_offline_reply_answers_from_the_knowledge(
     assert usage["days"][0]["model"] == "offline/extractive-v1"
     assert usage["days"][0]["calls"] == 1
     assert usage["days"][0]["tokens_in"] > 0
+    assert (usage["days"][0]["provider"], usage["days"][0]["billable"]) == ("offline", False)
     assert usage["tokens_this_month"] == 0  # answered on this machine: nothing billable
 
 

@@ -4,6 +4,10 @@ import { AppShell } from './layout/AppShell';
 import { HomeRedirect } from './layout/HomeRedirect';
 import { RequireSession } from './layout/RequireSession';
 import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
+import { AgentPage } from './pages/agents/AgentPage';
+import { AgentsPage } from './pages/agents/AgentsPage';
+import { NewAgentPage } from './pages/agents/NewAgentPage';
+import { AiPage } from './pages/AiPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -27,6 +31,10 @@ export const routes: RouteObject[] = [
         element: <AppShell />,
         children: [
           { index: true, element: <DashboardPage /> },
+          { path: 'agents', element: <AgentsPage /> },
+          { path: 'agents/new', element: <NewAgentPage /> },
+          { path: 'agents/:agentId', element: <AgentPage /> },
+          { path: 'ai', element: <AiPage /> },
           { path: 'settings', element: <Navigate to="workspace" replace /> },
           { path: 'settings/workspace', element: <WorkspaceSettingsPage /> },
           { path: 'settings/feature-flags', element: <FeatureFlagsPage /> },

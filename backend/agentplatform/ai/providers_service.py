@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.ai.llm import ProviderConfig, ProviderKind
-from agentplatform.ai.models import AiProvider
+from agentplatform.ai.models import AiProvider, AiSettings
 from agentplatform.ai.schemas import ProviderCreate, ProviderUpdate
 from agentplatform.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from agentplatform.core.security import SecretBox, last_four, secret_box
@@ -86,6 +86,14 @@ async def create_provider(
         await session.flush()
     except IntegrityError as exc:  # a concurrent create with the same name
         raise _name_taken(data.name) from exc
+    # The first provider of a workspace answers by default: adding a key should end offline mode.
+    defaults = await session.get(AiSettings, tenant_id)
+    if defaults is None:
+        session.add(AiSettings(tenant_id=tenant_id, chat_provider_id=provider.id))
+        await session.flush()
+    elif defaults.chat_provider_id is None:
+        defaults.chat_provider_id = provider.id
+        await session.flush()
     return provider
 
 

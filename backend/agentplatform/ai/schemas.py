@@ -107,8 +107,10 @@ class ModelList(OutputModel):
 
 class UsageDay(OutputModel):
     day: date
+    provider: str
     model: str
     operation: str
+    billable: bool = Field(description="False for the offline responder and the local model")
     calls: int
     errors: int
     tokens_in: int

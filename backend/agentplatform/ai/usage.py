@@ -104,6 +104,7 @@ async def daily_usage(
     rows = await session.execute(
         select(
             func.date(func.timezone("UTC", AiUsage.created_at)).label("day"),
+            AiUsage.provider,
             AiUsage.model,
             AiUsage.operation,
             func.count().label("calls"),
@@ -118,12 +119,14 @@ async def daily_usage(
             AiUsage.created_at
             < datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC),
         )
-        .group_by("day", AiUsage.model, AiUsage.operation)
-        .order_by("day", AiUsage.model, AiUsage.operation)
+        .group_by("day", AiUsage.provider, AiUsage.model, AiUsage.operation)
+        .order_by("day", AiUsage.provider, AiUsage.model, AiUsage.operation)
     )
     return [
         UsageDay(
             day=row.day,
+            provider=row.provider,
+            billable=row.provider not in LOCAL_PROVIDERS,
             model=row.model,
             operation=row.operation.value,
             calls=row.calls,

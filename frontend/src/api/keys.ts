@@ -4,6 +4,18 @@ export interface PageParams {
   offset: number;
 }
 
+/** The agents list's filters and page (empty strings: no filter). */
+export interface AgentListParams extends PageParams {
+  q: string;
+  status: string;
+}
+
+/** A range of UTC days, `YYYY-MM-DD`, both ends included. */
+export interface DayRange {
+  since: string;
+  until: string;
+}
+
 export const queryKeys = {
   session: ['session'] as const,
   tenants: ['tenants'] as const,
@@ -18,4 +30,23 @@ export const queryKeys = {
   apiKeysPage: (tenantId: string, page: PageParams) =>
     ['tenants', tenantId, 'api-keys', page] as const,
   invitationPreview: (token: string) => ['invitation-preview', token] as const,
+  agents: (tenantId: string) => ['tenants', tenantId, 'agents'] as const,
+  agentLists: (tenantId: string) => ['tenants', tenantId, 'agents', 'list'] as const,
+  agentList: (tenantId: string, params: AgentListParams) =>
+    ['tenants', tenantId, 'agents', 'list', params] as const,
+  agent: (tenantId: string, agentId: string) =>
+    ['tenants', tenantId, 'agents', 'detail', agentId] as const,
+  agentRevisions: (tenantId: string, agentId: string) =>
+    ['tenants', tenantId, 'agents', 'revisions', agentId] as const,
+  agentRevisionsPage: (tenantId: string, agentId: string, page: PageParams) =>
+    ['tenants', tenantId, 'agents', 'revisions', agentId, page] as const,
+  agentRevision: (tenantId: string, agentId: string, version: number) =>
+    ['tenants', tenantId, 'agents', 'revisions', agentId, 'version', version] as const,
+  ai: (tenantId: string) => ['tenants', tenantId, 'ai'] as const,
+  aiSettings: (tenantId: string) => ['tenants', tenantId, 'ai', 'settings'] as const,
+  aiProviders: (tenantId: string) => ['tenants', tenantId, 'ai', 'providers'] as const,
+  aiHealth: (tenantId: string) => ['tenants', tenantId, 'ai', 'health'] as const,
+  aiModels: (tenantId: string) => ['tenants', tenantId, 'ai', 'models'] as const,
+  aiUsage: (tenantId: string, range: DayRange) =>
+    ['tenants', tenantId, 'ai', 'usage', range] as const,
 };

@@ -1478,6 +1478,12 @@ export type UsageDay = {
      */
     avg_latency_ms: number;
     /**
+     * Billable
+     *
+     * False for the offline responder and the local model
+     */
+    billable: boolean;
+    /**
      * Calls
      */
     calls: number;
@@ -1497,6 +1503,10 @@ export type UsageDay = {
      * Operation
      */
     operation: string;
+    /**
+     * Provider
+     */
+    provider: string;
     /**
      * Tokens In
      */

@@ -9,13 +9,23 @@ export interface DialogProps {
   onClose?: () => void;
   children?: ReactNode;
   footer?: ReactNode;
+  /** Room for tables and side-by-side text; the body scrolls when it is taller than the screen. */
+  wide?: boolean;
 }
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** A modal dialog: focus moves in and stays in, and returns where it was on close. */
-export function Dialog({ open, title, description, onClose, children, footer }: DialogProps) {
+export function Dialog({
+  open,
+  title,
+  description,
+  onClose,
+  children,
+  footer,
+  wide = false,
+}: DialogProps) {
   const titleId = useId();
   const panel = useRef<HTMLDivElement>(null);
   const closeRef = useRef(onClose);
@@ -68,7 +78,7 @@ export function Dialog({ open, title, description, onClose, children, footer }: 
         aria-modal="true"
         aria-labelledby={titleId}
         tabIndex={-1}
-        className="w-full max-w-lg rounded-card bg-surface p-gutter shadow-overlay"
+        className={`w-full rounded-card bg-surface p-gutter shadow-overlay ${wide ? 'max-w-3xl' : 'max-w-lg'}`}
       >
         <div className="flex items-start justify-between gap-4">
           <h2 id={titleId} className="text-lg font-semibold text-ink">
@@ -86,7 +96,9 @@ export function Dialog({ open, title, description, onClose, children, footer }: 
           ) : null}
         </div>
         {description ? <div className="mt-1 text-sm text-ink-muted">{description}</div> : null}
-        {children ? <div className="mt-4">{children}</div> : null}
+        {children ? (
+          <div className={`mt-4 ${wide ? 'max-h-[65vh] overflow-y-auto' : ''}`}>{children}</div>
+        ) : null}
         {footer ? <div className="mt-6 flex justify-end gap-2">{footer}</div> : null}
       </div>
     </div>,

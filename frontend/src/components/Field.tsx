@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 const CONTROL =
   'block w-full rounded-control border bg-surface px-3 py-2 text-sm text-ink placeholder:text-ink-subtle disabled:bg-surface-sunken disabled:text-ink-muted';
@@ -89,6 +95,35 @@ export function SelectField({ label, hint, error, id, options, ...rest }: Select
           </option>
         ))}
       </select>
+    </FieldShell>
+  );
+}
+
+export interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+}
+
+export function TextAreaField({
+  label,
+  hint,
+  error,
+  id,
+  className = '',
+  ...rest
+}: TextAreaFieldProps) {
+  const generated = useId();
+  const areaId = id ?? generated;
+  return (
+    <FieldShell id={areaId} label={label} hint={hint} error={error}>
+      <textarea
+        id={areaId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(areaId, error, hint)}
+        className={`${CONTROL} ${controlBorder(error)} ${className}`}
+        {...rest}
+      />
     </FieldShell>
   );
 }

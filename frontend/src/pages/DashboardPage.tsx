@@ -6,12 +6,14 @@ import { EmptyState } from '../components/States';
 import { useTenantId } from '../layout/useTenantId';
 
 const NEXT_STEPS = [
+  { to: 'ai', label: 'Connect an AI provider (until then the offline responder answers)' },
+  { to: 'agents/new', label: 'Create your first agent and try it' },
   { to: 'settings/workspace', label: 'Check the time zone and language agents will use' },
   { to: 'settings/members', label: 'Invite the people who will configure agents' },
   { to: 'settings/api-keys', label: 'Create an API key for your integrations' },
 ] as const;
 
-/** The workspace's home. Agents and knowledge are not built yet, and the page says so. */
+/** The workspace's home. Knowledge is not built yet, and the page says so. */
 export function DashboardPage() {
   const tenantId = useTenantId();
   const workspace = useTenants().data?.find((t) => t.id === tenantId);
@@ -21,9 +23,13 @@ export function DashboardPage() {
     <>
       <PageHeader title={workspace?.name ?? 'Dashboard'} description="Your AI agents for Kommo." />
       <div className="space-y-gutter">
-        <EmptyState title="Agents and knowledge are coming">
-          Soon you will configure AI agents that answer and qualify your Kommo leads, and give them
-          knowledge from your documents and web pages. There is nothing to show here until then.
+        <EmptyState title="Knowledge is coming">
+          Your{' '}
+          <Link to="agents" className="font-medium text-brand-700 hover:underline">
+            agents
+          </Link>{' '}
+          can already be configured and tried. Soon you will give them knowledge from your documents
+          and web pages, and connect them to Kommo.
         </EmptyState>
         {canManage ? (
           <Card title="Get your workspace ready">

@@ -36,7 +36,7 @@ describe('LoginPage', () => {
       await screen.findByRole('heading', { name: 'Acme Sales', level: 1 }),
     ).toBeInTheDocument();
     expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}`);
-    expect(screen.getByText('Agents and knowledge are coming')).toBeInTheDocument();
+    expect(screen.getByText('Knowledge is coming')).toBeInTheDocument();
   });
 
   it('shows a wrong password in the form and stays', async () => {
