@@ -37,7 +37,7 @@ export function OfflineBanner({ tenantId }: { tenantId: string }) {
         ) : null}{' '}
         {hasProviders
           ? 'Choose a chat provider in the defaults below (or on an agent) and agents answer with its model.'
-          : 'Add a provider below (OpenAI, OpenRouter or your own OpenAI-compatible server), then choose it as the default chat provider.'}
+          : 'Add a provider below (OpenAI, OpenRouter or your own OpenAI-compatible server); the first one becomes the default chat provider.'}
       </p>
     </section>
   );
