@@ -38,30 +38,22 @@ class Resolved:
 
 def env_providers(settings: Settings) -> list[ProviderConfig]:
     """Providers configured by environment variables, in order of preference."""
-    out = []
-    if settings.openai_api_key:
-        out.append(
-            ProviderConfig(
-                kind=ProviderKind.openai,
-                base_url=settings.openai_base_url,
-                api_key=settings.openai_api_key.get_secret_value(),
-                name="env:openai",
-                timeout_seconds=settings.llm_timeout_seconds,
-                max_retries=settings.llm_max_retries,
-            )
+    candidates = (
+        (ProviderKind.openai, settings.openai_api_key, settings.openai_base_url),
+        (ProviderKind.openrouter, settings.openrouter_api_key, settings.openrouter_base_url),
+    )
+    return [
+        ProviderConfig(
+            kind=kind,
+            base_url=base_url,
+            api_key=key.get_secret_value(),
+            name=f"env:{kind.value}",
+            timeout_seconds=settings.llm_timeout_seconds,
+            max_retries=settings.llm_max_retries,
         )
-    if settings.openrouter_api_key:
-        out.append(
-            ProviderConfig(
-                kind=ProviderKind.openrouter,
-                base_url=settings.openrouter_base_url,
-                api_key=settings.openrouter_api_key.get_secret_value(),
-                name="env:openrouter",
-                timeout_seconds=settings.llm_timeout_seconds,
-                max_retries=settings.llm_max_retries,
-            )
-        )
-    return out
+        for kind, key, base_url in candidates
+        if key is not None
+    ]
 
 
 async def tenant_ai_settings(session: AsyncSession, tenant_id: uuid.UUID) -> AiSettings | None:
