@@ -1,0 +1,128 @@
+"""Knowledge: collections, documents with their indexing state, and chunks with embeddings."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import (
+    BigInteger,
+    Computed,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow
+
+EMBEDDING_DIMENSIONS = 384  # the local all-MiniLM-L6-v2; other models come with reindexing
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    return Enum(kind, name=name, values_callable=lambda k: [m.value for m in k])
+
+
+class DocumentStatus(enum.StrEnum):
+    queued = "queued"
+    parsing = "parsing"
+    chunking = "chunking"
+    embedding = "embedding"
+    ready = "ready"
+    failed = "failed"
+
+
+class SourceKind(enum.StrEnum):
+    upload = "upload"
+    text = "text"
+    url = "url"
+
+
+class Collection(IdMixin, TimestampMixin, Base):
+    __tablename__ = "knowledge_collection"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+
+class Document(IdMixin, TimestampMixin, Base):
+    """A source of knowledge and where its indexing stands (never stuck silently: see heartbeat)."""
+
+    __tablename__ = "document"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    collection_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("knowledge_collection.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    source_kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind, "document_source"))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    filename: Mapped[str | None] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(20))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list, server_default="{}")
+    status: Mapped[DocumentStatus] = mapped_column(
+        _enum(DocumentStatus, "document_status"), default=DocumentStatus.queued
+    )
+    progress: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    chunk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    token_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    embedding_model: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "sha256"),
+        Index("ix_document_tenant_id_status", "tenant_id", "status"),
+    )
+
+
+class Chunk(IdMixin, Base):
+    __tablename__ = "chunk"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    heading_path: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    page_start: Mapped[int | None] = mapped_column(Integer)
+    page_end: Mapped[int | None] = mapped_column(Integer)
+    token_count: Mapped[int] = mapped_column(Integer)
+    embedding: Mapped[list[float] | None] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('simple'::regconfig, text)", persisted=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), default=utcnow
+    )
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "index"),
+        Index("ix_chunk_tenant_id_document_id", "tenant_id", "document_id"),
+        Index(
+            "ix_chunk_embedding_hnsw",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_with={"m": 16, "ef_construction": 64},
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
+        Index("ix_chunk_search_vector", "search_vector", postgresql_using="gin"),
+    )
