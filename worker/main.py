@@ -29,7 +29,8 @@ from agentplatform.core.worker_metrics import (
     record_queue_depth,
     serve_metrics,
 )
-from arq import ArqRedis, func
+from agentplatform.knowledge import tasks as knowledge_tasks
+from arq import ArqRedis, cron, func
 from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.typing import StartupShutdown, WorkerCoroutine
@@ -181,7 +182,15 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
     The heartbeat is not one of them: it runs as a task beside the job slots (see `startup`),
     so a worker whose slots are all busy still reports itself alive.
     """
-    return []
+    return [
+        cron(
+            knowledge_tasks.sweep_stale_documents,
+            name="sweep_stale_documents",
+            second=0,  # every minute
+            unique=True,
+            timeout=120,
+        )
+    ]
 
 
 _settings = get_settings()
@@ -190,7 +199,10 @@ _settings = get_settings()
 class WorkerSettings:
     """Read by arq (`arq worker.main.WorkerSettings`) and by `run_worker`."""
 
-    functions: ClassVar[list[Function | WorkerCoroutine]] = [func(ping, name="ping")]
+    functions: ClassVar[list[Function | WorkerCoroutine]] = [
+        func(ping, name="ping"),
+        func(knowledge_tasks.index_document, name="index_document", timeout=1800),
+    ]
     cron_jobs: ClassVar[list[CronJob]] = cron_jobs(_settings)
     redis_settings: ClassVar[RedisSettings] = redis_settings(_settings)
     on_startup: ClassVar[StartupShutdown] = startup

@@ -30,6 +30,7 @@ from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings, get_settings
 from agentplatform.core.spa import mount_spa
+from agentplatform.knowledge.router import router as knowledge_router
 from agentplatform.ops.router import router as ops_router
 from agentplatform.tenancy.router import api_router as tenancy_router
 
@@ -121,6 +122,9 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     install_error_handlers(app)
 
     def body_limit(scope: Scope) -> int:
+        # Uploads get the document limit plus room for the multipart envelope.
+        if scope["method"] == "POST" and scope["path"].endswith("/knowledge/documents"):
+            return settings.max_upload_bytes + 64 * 1024
         return settings.max_request_body_bytes
 
     # Added last runs first: request id outermost, then metrics, then the body limit.
@@ -132,6 +136,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     app.include_router(tenancy_router, prefix=API_PREFIX)
     app.include_router(agents_router, prefix=API_PREFIX)
     app.include_router(ai_router, prefix=API_PREFIX)
+    app.include_router(knowledge_router, prefix=API_PREFIX)
     mount_spa(app, Path(settings.static_dir))
     _problem_schema_for_validation_errors(app)
     return app

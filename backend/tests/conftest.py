@@ -190,3 +190,50 @@ async def client_factory(app: object) -> AsyncIterator[Callable[[], AsyncClient]
     yield make
     for http in clients:
         await http.aclose()
+
+
+@pytest.fixture
+async def live_settings(settings: Settings, tmp_path: Path) -> Settings:
+    return settings.model_copy(update={"storage_dir": tmp_path / "storage"})
+
+
+@pytest.fixture
+async def live_app(
+    live_settings: Settings, engine: AsyncEngine, redis: ArqRedis
+) -> AsyncIterator[object]:
+    """The app with real, committing sessions: for flows that span the API and the worker.
+
+    What a test commits here is visible to the worker; the tables are emptied afterwards.
+    """
+    from agentplatform.core.db import create_sessionmaker
+    from agentplatform.main import create_app
+    from sqlalchemy import text
+
+    application = create_app(live_settings, manage_resources=False)
+    application.state.sessionmaker = create_sessionmaker(engine)
+    application.state.redis = redis
+    application.state.arq = redis
+    application.state.rate_limiter = RateLimiter(redis)
+    application.state.engine = engine
+    yield application
+    async with engine.begin() as conn:
+        await conn.execute(text("TRUNCATE tenant, user_account CASCADE"))
+
+
+@pytest.fixture
+async def live_client(live_app: object) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=live_app)  # type: ignore[arg-type]
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture(autouse=True)
+def keep_test_logging() -> Iterator[None]:
+    """The worker's startup configures logging for the process; give pytest its handlers back."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

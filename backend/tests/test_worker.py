@@ -2,52 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import socket
 import time
-from collections.abc import Iterator, Sequence
-from typing import Any
 
 import httpx
 import pytest
 from agentplatform.core.jobs import enqueue_after_commit
-from agentplatform.core.redis import WORKER_HEARTBEAT_KEY, create_redis
+from agentplatform.core.redis import WORKER_HEARTBEAT_KEY
 from agentplatform.core.settings import Settings
 from agentplatform.core.worker_metrics import serve_metrics
 from arq import ArqRedis, Retry, func
 from arq.constants import default_queue_name
 from arq.jobs import Job, JobStatus
-from arq.worker import Function, Worker, get_kwargs
 from prometheus_client import REGISTRY
 from sqlalchemy import text
 
+from tests.worker_support import run_burst, settings_kwargs
 from worker.context import JobContext, job_session
 from worker.main import (
     WorkerSettings,
-    function_max_tries,
     heartbeat,
     ping,
     redis_settings,
     worker_overrides,
 )
-
-# arq's Worker.close() calls redis-py's deprecated close() on its pool.
-pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
-
-
-@pytest.fixture(autouse=True)
-def keep_test_logging() -> Iterator[None]:
-    """The worker's startup configures logging for the process; give pytest its handlers back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def settings_kwargs() -> dict[str, Any]:
-    return get_kwargs(WorkerSettings)  # type: ignore[arg-type]
 
 
 def sample(name: str, function: str) -> float:
@@ -67,31 +45,6 @@ def counts(function: str) -> dict[str, float]:
 def delta(before: dict[str, float], function: str) -> dict[str, float]:
     after = counts(function)
     return {key: after[key] - before[key] for key in after}
-
-
-async def run_burst(
-    settings: Settings, extra: Sequence[Function] = (), **overrides: Any
-) -> JobContext:
-    """Run a worker built from WorkerSettings until the queue is empty; return its ctx."""
-    functions = [*WorkerSettings.functions, *extra]
-    kwargs: dict[str, Any] = {**settings_kwargs(), **worker_overrides(settings)}
-    kwargs["ctx"]["function_max_tries"] = function_max_tries(functions, WorkerSettings.cron_jobs)
-    worker = Worker(
-        **{
-            **kwargs,
-            "functions": functions,
-            "redis_pool": create_redis(settings.redis_url or ""),
-            "burst": True,
-            "handle_signals": False,
-            "poll_delay": 0.01,
-            **overrides,
-        }
-    )
-    try:
-        await asyncio.wait_for(worker.main(), timeout=60)
-    finally:
-        await worker.close()
-    return worker.ctx
 
 
 async def flaky(ctx: JobContext) -> str:
@@ -245,7 +198,7 @@ async def test_ping_is_a_plain_coroutine() -> None:
 def test_worker_settings() -> None:
     names = {func(f).name for f in WorkerSettings.functions}
     assert "ping" in names
-    assert WorkerSettings.cron_jobs == []
+    assert [job.name for job in WorkerSettings.cron_jobs] == ["sweep_stale_documents"]
     assert WorkerSettings.retry_jobs is True
     assert WorkerSettings.max_tries == 5
     assert set(settings_kwargs()) >= {

@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=3, ge=0, le=10)
     ai_models_cache_seconds: int = Field(default=300, ge=0)
 
+    # --- knowledge -----------------------------------------------------------------------
+    storage_dir: Path | None = None
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    indexing_stale_seconds: int = Field(default=300, ge=30)
+    indexing_max_attempts: int = Field(default=5, ge=1)
+
     # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --
     feature_flags: dict[str, bool] = Field(default_factory=dict)
 
@@ -164,6 +170,11 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.cookie_secure if self.cookie_secure is not None else self.env == "production"
+
+    @property
+    def storage_path(self) -> Path:
+        """Where originals are kept (local directory backend)."""
+        return self.storage_dir or self.data_dir / "storage"
 
     @property
     def is_embedded(self) -> bool:

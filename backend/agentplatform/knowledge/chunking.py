@@ -115,6 +115,7 @@ class _Draft:
 
 # --- splitting --------------------------------------------------------------------------------
 
+# Not ai/sentences.py's splitter: it drops text, never cuts uncased scripts (Arabic), is quadratic.
 # A sentence ends at . ! ? or … (closing quotes and brackets stay with it) followed by white space
 # and something that does not start with a lower-case letter or a digit; or at a CJK full stop.
 _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019\u00bb)\]]*(\s+)(?=\S)")

@@ -18,6 +18,8 @@ class Scope(enum.StrEnum):
     agents_write = "agents:write"
     ai_read = "ai:read"
     ai_write = "ai:write"
+    knowledge_read = "knowledge:read"
+    knowledge_write = "knowledge:write"
 
 
 ALL_SCOPES = frozenset(Scope)

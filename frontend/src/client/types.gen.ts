@@ -552,6 +552,30 @@ export type ApiKeyRead = {
 };
 
 /**
+ * Body_knowledge-upload_document
+ */
+export type BodyKnowledgeUploadDocument = {
+    /**
+     * Collection Id
+     */
+    collection_id?: string | null;
+    /**
+     * File
+     *
+     * PDF, DOCX, HTML, Markdown, text or CSV
+     */
+    file: Blob | File;
+    /**
+     * Tags
+     */
+    tags?: Array<string> | null;
+    /**
+     * Title
+     */
+    title?: string | null;
+};
+
+/**
  * Check
  */
 export type Check = {
@@ -564,6 +588,89 @@ export type Check = {
      */
     ok: boolean;
 };
+
+/**
+ * DocumentRead
+ */
+export type DocumentRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Chunk Count
+     */
+    chunk_count: number;
+    /**
+     * Collection Id
+     */
+    collection_id: string | null;
+    /**
+     * Content Type
+     */
+    content_type: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Embedding Model
+     */
+    embedding_model: string | null;
+    /**
+     * Filename
+     */
+    filename: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Indexed At
+     */
+    indexed_at: string | null;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Page Count
+     */
+    page_count: number | null;
+    /**
+     * Progress
+     *
+     * 0..1 within the current step of indexing
+     */
+    progress: number;
+    /**
+     * Size Bytes
+     */
+    size_bytes: number;
+    source_kind: SourceKind;
+    status: DocumentStatus;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Token Count
+     */
+    token_count: number;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * DocumentStatus
+ */
+export type DocumentStatus = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'ready' | 'failed';
 
 /**
  * EmbedRequest
@@ -992,6 +1099,28 @@ export type PageApiKeyRead = {
 };
 
 /**
+ * Page[DocumentRead]
+ */
+export type PageDocumentRead = {
+    /**
+     * Items
+     */
+    items: Array<DocumentRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[InvitationRead]
  */
 export type PageInvitationRead = {
@@ -1338,7 +1467,7 @@ export type Role = 'owner' | 'admin' | 'member';
 /**
  * Scope
  */
-export type Scope = 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'agents:read' | 'agents:write' | 'ai:read' | 'ai:write';
+export type Scope = 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'agents:read' | 'agents:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write';
 
 /**
  * SessionRead
@@ -1354,6 +1483,11 @@ export type SessionRead = {
     tenants: Array<TenantMembershipRead>;
     user: UserRead | null;
 };
+
+/**
+ * SourceKind
+ */
+export type SourceKind = 'upload' | 'text' | 'url';
 
 /**
  * TenantCreate
@@ -1453,6 +1587,28 @@ export type TenantUpdate = {
      * Timezone
      */
     timezone?: string | null;
+};
+
+/**
+ * TextDocumentCreate
+ */
+export type TextDocumentCreate = {
+    /**
+     * Collection Id
+     */
+    collection_id?: string | null;
+    /**
+     * Tags
+     */
+    tags?: Array<string>;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Title
+     */
+    title: string;
 };
 
 /**
@@ -3520,6 +3676,347 @@ export type MembersRevokeInvitationResponses = {
 };
 
 export type MembersRevokeInvitationResponse = MembersRevokeInvitationResponses[keyof MembersRevokeInvitationResponses];
+
+export type KnowledgeListDocumentsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         */
+        status?: DocumentStatus | null;
+        /**
+         * Collection Id
+         */
+        collection_id?: string | null;
+        /**
+         * Tag
+         */
+        tag?: string | null;
+        /**
+         * Q
+         */
+        q?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents';
+};
+
+export type KnowledgeListDocumentsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeListDocumentsError = KnowledgeListDocumentsErrors[keyof KnowledgeListDocumentsErrors];
+
+export type KnowledgeListDocumentsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDocumentRead;
+};
+
+export type KnowledgeListDocumentsResponse = KnowledgeListDocumentsResponses[keyof KnowledgeListDocumentsResponses];
+
+export type KnowledgeUploadDocumentData = {
+    body: BodyKnowledgeUploadDocument;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents';
+};
+
+export type KnowledgeUploadDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeUploadDocumentError = KnowledgeUploadDocumentErrors[keyof KnowledgeUploadDocumentErrors];
+
+export type KnowledgeUploadDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    201: DocumentRead;
+};
+
+export type KnowledgeUploadDocumentResponse = KnowledgeUploadDocumentResponses[keyof KnowledgeUploadDocumentResponses];
+
+export type KnowledgeAddTextDocumentData = {
+    body: TextDocumentCreate;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/text';
+};
+
+export type KnowledgeAddTextDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeAddTextDocumentError = KnowledgeAddTextDocumentErrors[keyof KnowledgeAddTextDocumentErrors];
+
+export type KnowledgeAddTextDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    201: DocumentRead;
+};
+
+export type KnowledgeAddTextDocumentResponse = KnowledgeAddTextDocumentResponses[keyof KnowledgeAddTextDocumentResponses];
+
+export type KnowledgeDeleteDocumentData = {
+    body?: never;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}';
+};
+
+export type KnowledgeDeleteDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeDeleteDocumentError = KnowledgeDeleteDocumentErrors[keyof KnowledgeDeleteDocumentErrors];
+
+export type KnowledgeDeleteDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type KnowledgeDeleteDocumentResponse = KnowledgeDeleteDocumentResponses[keyof KnowledgeDeleteDocumentResponses];
+
+export type KnowledgeGetDocumentData = {
+    body?: never;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}';
+};
+
+export type KnowledgeGetDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeGetDocumentError = KnowledgeGetDocumentErrors[keyof KnowledgeGetDocumentErrors];
+
+export type KnowledgeGetDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    200: DocumentRead;
+};
+
+export type KnowledgeGetDocumentResponse = KnowledgeGetDocumentResponses[keyof KnowledgeGetDocumentResponses];
+
+export type KnowledgeReindexDocumentData = {
+    body?: never;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}/reindex';
+};
+
+export type KnowledgeReindexDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeReindexDocumentError = KnowledgeReindexDocumentErrors[keyof KnowledgeReindexDocumentErrors];
+
+export type KnowledgeReindexDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    200: DocumentRead;
+};
+
+export type KnowledgeReindexDocumentResponse = KnowledgeReindexDocumentResponses[keyof KnowledgeReindexDocumentResponses];
 
 export type MembersListMembersData = {
     body?: never;

@@ -1,0 +1,193 @@
+"""Indexing one document in the worker: parse, chunk, embed, then swap its chunks in at once.
+
+Each step is recorded on the document (status, progress, heartbeat) in short transactions, so the
+UI shows where it is and the sweeper can tell a live job from a dead one. The chunks are replaced in
+a single transaction at the end: a job killed halfway leaves the previous chunks serving and no
+duplicates, and running the job again is safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agentplatform.ai import usage
+from agentplatform.ai.local_embedder import MODEL_NAME, aget_local_embedder
+from agentplatform.ai.models import UsageOperation
+from agentplatform.core.db import unit_of_work, utcnow
+from agentplatform.core.settings import Settings
+from agentplatform.knowledge.chunking import chunk
+from agentplatform.knowledge.models import Chunk, Document, DocumentStatus
+from agentplatform.knowledge.parsing import DocumentType, ParseError, parse
+from agentplatform.knowledge.storage import Storage
+
+logger = logging.getLogger(__name__)
+
+EMBED_BATCH = 32
+ACTIVE = (DocumentStatus.parsing, DocumentStatus.chunking, DocumentStatus.embedding)
+
+
+class Outcome:
+    done = "ready"
+    failed = "failed"
+    skipped = "skipped"
+    retry = "retry"
+
+
+async def _update(
+    maker: async_sessionmaker[AsyncSession], document_id: uuid.UUID, **values: object
+) -> None:
+    async with unit_of_work(maker, None) as session:
+        document = await session.get(Document, document_id)
+        if document is not None:
+            for name, value in values.items():
+                setattr(document, name, value)
+            document.heartbeat_at = utcnow()
+
+
+async def _claim(
+    maker: async_sessionmaker[AsyncSession], document_id: uuid.UUID, stale: timedelta
+) -> tuple[uuid.UUID, str, DocumentType, int] | None:
+    """Marks the document as being parsed by this job; None if there is nothing for it to do."""
+    async with unit_of_work(maker, None) as session:
+        document = await session.scalar(
+            select(Document).where(Document.id == document_id).with_for_update()
+        )
+        if document is None:
+            return None
+        alive = document.heartbeat_at is not None and utcnow() - document.heartbeat_at < stale
+        # Queued: ours to take. Active: only if its job died. Ready or failed: a stale duplicate.
+        if document.status is not DocumentStatus.queued and (
+            document.status not in ACTIVE or alive
+        ):
+            return None
+        document.status = DocumentStatus.parsing
+        document.progress = 0.0
+        document.attempts += 1
+        document.last_error = None
+        document.heartbeat_at = utcnow()
+        return (
+            document.tenant_id,
+            document.storage_key,
+            DocumentType(document.content_type),
+            document.attempts,
+        )
+
+
+async def index_document(
+    maker: async_sessionmaker[AsyncSession],
+    storage: Storage,
+    settings: Settings,
+    document_id: uuid.UUID,
+) -> str:
+    """Returns an `Outcome`; raises on a failure worth retrying (the caller schedules the retry)."""
+    stale = timedelta(seconds=settings.indexing_stale_seconds)
+    claimed = await _claim(maker, document_id, stale)
+    if claimed is None:
+        return Outcome.skipped
+    tenant_id, key, doc_type, attempts = claimed
+    started = time.perf_counter()
+    try:
+        data = await storage.get(key)
+        parsed = await asyncio.to_thread(parse, data, doc_type, max_bytes=settings.max_upload_bytes)
+        await _update(maker, document_id, status=DocumentStatus.chunking, progress=0.0)
+        embedder = await aget_local_embedder(settings.local_embedding_model_path)
+        chunks = await asyncio.to_thread(chunk, parsed.blocks, embedder.count_tokens)
+        await _update(maker, document_id, status=DocumentStatus.embedding, progress=0.0)
+        vectors: list[list[float]] = []
+        for start in range(0, len(chunks), EMBED_BATCH):
+            batch = chunks[start : start + EMBED_BATCH]
+            vectors.extend((await embedder.aembed([c.text for c in batch])).tolist())
+            await _update(maker, document_id, progress=len(vectors) / len(chunks))
+    except ParseError as exc:
+        await _update(
+            maker, document_id, status=DocumentStatus.failed, last_error=exc.message, progress=0.0
+        )
+        return Outcome.failed
+    except Exception as exc:
+        logger.exception("indexing failed", extra={"document_id": str(document_id)})
+        final = attempts >= settings.indexing_max_attempts
+        reason = f"Indexing failed ({type(exc).__name__})"
+        await _update(
+            maker,
+            document_id,
+            status=DocumentStatus.failed if final else DocumentStatus.queued,
+            last_error=f"{reason}; gave up after {attempts} attempts"
+            if final
+            else f"{reason}; retrying (attempt {attempts} of {settings.indexing_max_attempts})",
+        )
+        if final:
+            return Outcome.failed
+        raise
+
+    async with unit_of_work(maker, None) as session:
+        document = await session.scalar(
+            select(Document).where(Document.id == document_id).with_for_update()
+        )
+        if document is None:  # deleted while we worked
+            return Outcome.skipped
+        await session.execute(delete(Chunk).where(Chunk.document_id == document_id))
+        if chunks:
+            await session.execute(
+                insert(Chunk),
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "tenant_id": tenant_id,
+                        "document_id": document_id,
+                        "index": c.index,
+                        "text": c.text,
+                        "heading_path": c.heading_path,
+                        "page_start": c.page_start,
+                        "page_end": c.page_end,
+                        "token_count": c.token_count,
+                        "embedding": vector,
+                    }
+                    for c, vector in zip(chunks, vectors, strict=True)
+                ],
+            )
+        tokens = sum(c.token_count for c in chunks)
+        document.status = DocumentStatus.ready
+        document.progress = 1.0
+        document.chunk_count = len(chunks)
+        document.token_count = tokens
+        document.page_count = parsed.page_count
+        document.embedding_model = MODEL_NAME
+        document.indexed_at = utcnow()
+        document.heartbeat_at = utcnow()
+        document.last_error = None
+        await usage.record(
+            session,
+            tenant_id=tenant_id,
+            operation=UsageOperation.embedding,
+            provider="local",
+            model=MODEL_NAME,
+            tokens_in=tokens,
+            tokens_out=0,
+            latency_ms=int((time.perf_counter() - started) * 1000),
+        )
+    return Outcome.done
+
+
+async def stale_documents(
+    session: AsyncSession, settings: Settings, limit: int = 100
+) -> list[Document]:
+    """Documents whose job died: active without a recent heartbeat, or queued for too long."""
+    cutoff = utcnow() - timedelta(seconds=settings.indexing_stale_seconds)
+    rows = await session.scalars(
+        select(Document)
+        .where(
+            ((Document.status.in_(ACTIVE)) & (Document.heartbeat_at < cutoff))
+            | ((Document.status == DocumentStatus.queued) & (Document.updated_at < cutoff))
+        )
+        .order_by(Document.updated_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows)

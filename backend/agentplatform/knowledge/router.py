@@ -1,0 +1,159 @@
+"""HTTP routes of the knowledge base: upload or paste documents, follow their indexing."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
+
+from agentplatform.core.db import SessionDep
+from agentplatform.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    problem_responses,
+)
+from agentplatform.core.pagination import Page, PageDep
+from agentplatform.core.settings import Settings
+from agentplatform.knowledge import documents_service
+from agentplatform.knowledge.models import DocumentStatus, SourceKind
+from agentplatform.knowledge.schemas import DocumentRead, TextDocumentCreate
+from agentplatform.knowledge.storage import LocalStorage
+from agentplatform.tenancy.deps import KnowledgeRead, KnowledgeWrite
+
+router = APIRouter(prefix="/tenants/{tenant_id}/knowledge", tags=["knowledge"])
+
+READ_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
+WRITE_ERRORS = problem_responses(
+    Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed, PayloadTooLarge, RateLimited
+)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _storage(request: Request) -> LocalStorage:
+    return LocalStorage(_settings(request).storage_path)
+
+
+@router.post(
+    "/documents",
+    response_model=DocumentRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+async def upload_document(
+    ctx: KnowledgeWrite,
+    session: SessionDep,
+    request: Request,
+    file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown, text or CSV")],
+    title: Annotated[str | None, Form(max_length=300)] = None,
+    collection_id: Annotated[uuid.UUID | None, Form()] = None,
+    tags: Annotated[list[str] | None, Form(max_length=20)] = None,
+) -> DocumentRead:
+    """Stores the original and queues indexing; the type is read from the bytes, not the name."""
+    settings = _settings(request)
+    data = await file.read(settings.max_upload_bytes + 1)
+    document = await documents_service.add_document(
+        session,
+        _storage(request),
+        ctx.tenant_id,
+        data=data,
+        title=title,
+        filename=file.filename,
+        declared_type=file.content_type,
+        source_kind=SourceKind.upload,
+        max_bytes=settings.max_upload_bytes,
+        collection_id=collection_id,
+        tags=[t.strip() for t in tags or [] if t.strip()],
+    )
+    return DocumentRead.model_validate(document)
+
+
+@router.post(
+    "/documents/text",
+    response_model=DocumentRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+async def add_text_document(
+    body: TextDocumentCreate, ctx: KnowledgeWrite, session: SessionDep, request: Request
+) -> DocumentRead:
+    """Pasted text (Markdown is recognised) as a document."""
+    document = await documents_service.add_document(
+        session,
+        _storage(request),
+        ctx.tenant_id,
+        data=body.text.encode(),
+        title=body.title,
+        filename=None,
+        declared_type="text/markdown",
+        source_kind=SourceKind.text,
+        max_bytes=_settings(request).max_upload_bytes,
+        collection_id=body.collection_id,
+        tags=body.tags,
+    )
+    return DocumentRead.model_validate(document)
+
+
+@router.get("/documents", response_model=Page[DocumentRead], responses=READ_ERRORS)
+async def list_documents(
+    ctx: KnowledgeRead,
+    session: SessionDep,
+    page: PageDep,
+    status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
+    collection_id: uuid.UUID | None = None,
+    tag: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[DocumentRead]:
+    items, total = await documents_service.list_documents(
+        session,
+        ctx.tenant_id,
+        page,
+        status=status_filter,
+        collection_id=collection_id,
+        tag=tag,
+        q=q,
+    )
+    return Page[DocumentRead](
+        items=[DocumentRead.model_validate(d) for d in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/documents/{document_id}", response_model=DocumentRead, responses=READ_ERRORS)
+async def get_document(
+    document_id: uuid.UUID, ctx: KnowledgeRead, session: SessionDep
+) -> DocumentRead:
+    """The document with its indexing status, progress and, if it failed, why."""
+    document = await documents_service.get_document(session, ctx.tenant_id, document_id)
+    return DocumentRead.model_validate(document)
+
+
+@router.delete(
+    "/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS
+)
+async def delete_document(
+    document_id: uuid.UUID, ctx: KnowledgeWrite, session: SessionDep, request: Request
+) -> None:
+    await documents_service.delete_document(session, _storage(request), ctx.tenant_id, document_id)
+
+
+@router.post(
+    "/documents/{document_id}/reindex", response_model=DocumentRead, responses=WRITE_ERRORS
+)
+async def reindex_document(
+    document_id: uuid.UUID, ctx: KnowledgeWrite, session: SessionDep
+) -> DocumentRead:
+    """Indexes the document again; its current chunks keep serving until the new ones are in."""
+    document = await documents_service.reindex_document(session, ctx.tenant_id, document_id)
+    return DocumentRead.model_validate(document)

@@ -1,0 +1,43 @@
+"""Request and response models of the knowledge base."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from agentplatform.core.schemas import InputModel, OutputModel
+from agentplatform.knowledge.models import DocumentStatus, SourceKind
+
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class TextDocumentCreate(InputModel):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)]
+    collection_id: uuid.UUID | None = None
+    tags: Annotated[list[Tag], Field(max_length=20)] = Field(default_factory=list)
+
+
+class DocumentRead(OutputModel):
+    id: uuid.UUID
+    title: str
+    source_kind: SourceKind
+    filename: str | None
+    content_type: str
+    size_bytes: int
+    collection_id: uuid.UUID | None
+    tags: list[str]
+    status: DocumentStatus
+    progress: float = Field(description="0..1 within the current step of indexing")
+    last_error: str | None
+    attempts: int
+    page_count: int | None
+    chunk_count: int
+    token_count: int
+    embedding_model: str | None
+    indexed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
