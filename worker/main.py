@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+import agentplatform.models  # noqa: F401 - every table, so the ORM can resolve foreign keys
 from agentplatform.core.db import create_engine, create_sessionmaker
 from agentplatform.core.logging import configure_logging
 from agentplatform.core.observability import init_sentry
@@ -201,7 +202,7 @@ class WorkerSettings:
 
     functions: ClassVar[list[Function | WorkerCoroutine]] = [
         func(ping, name="ping"),
-        func(knowledge_tasks.index_document, name="index_document", timeout=1800),
+        func(knowledge_tasks.index_next_document, name="index_next_document", timeout=1800),
     ]
     cron_jobs: ClassVar[list[CronJob]] = cron_jobs(_settings)
     redis_settings: ClassVar[RedisSettings] = redis_settings(_settings)

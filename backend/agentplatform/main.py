@@ -35,6 +35,7 @@ from agentplatform.ops.router import router as ops_router
 from agentplatform.tenancy.router import api_router as tenancy_router
 
 API_PREFIX = "/api/v1"
+UPLOAD_PATHS = ("/knowledge/documents", "/knowledge/documents/text")
 
 
 def operation_id(route: APIRoute) -> str:
@@ -123,7 +124,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
 
     def body_limit(scope: Scope) -> int:
         # Uploads get the document limit plus room for the multipart envelope.
-        if scope["method"] == "POST" and scope["path"].endswith("/knowledge/documents"):
+        if scope["method"] == "POST" and scope["path"].endswith(UPLOAD_PATHS):
             return settings.max_upload_bytes + 64 * 1024
         return settings.max_request_body_bytes
 

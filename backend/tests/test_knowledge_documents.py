@@ -117,3 +117,103 @@ async def test_upload_validation(live_client: AsyncClient, engine: AsyncEngine) 
     assert empty.status_code == 422
     listed = (await live_client.get(base)).json()
     assert listed["total"] == 0
+
+
+async def test_one_tenants_backlog_does_not_starve_another(
+    client_factory: Any, live_app: Any, engine: AsyncEngine, live_settings: Settings
+) -> None:
+    from httpx import ASGITransport
+
+    def client() -> AsyncClient:
+        return AsyncClient(transport=ASGITransport(app=live_app), base_url="http://testserver")
+
+    async with client() as busy, client() as small:
+        busy_base = await _owner(busy, engine)
+        small_base = await _owner(small, engine)
+        for i in range(6):
+            doc = {"title": f"Busy {i}", "text": f"Busy tenant document number {i}."}
+            assert (await busy.post(f"{busy_base}/text", json=doc)).status_code == 201
+        single = {"title": "Single", "text": "The only document of the small tenant."}
+        mine = (await small.post(f"{small_base}/text", json=single)).json()
+
+        await run_burst(live_settings, max_jobs=1)
+
+        busy_docs = (await busy.get(busy_base)).json()["items"]
+        done = (await small.get(f"{small_base}/{mine['id']}")).json()
+    order = sorted([d["indexed_at"] for d in busy_docs] + [done["indexed_at"]])
+    assert all(d["status"] == "ready" for d in busy_docs)
+    # Uploaded last, indexed second: right after the busy tenant's first document.
+    assert order.index(done["indexed_at"]) <= 1
+
+
+async def test_a_killed_worker_leaves_no_stuck_document_and_no_duplicates(
+    live_client: AsyncClient,
+    engine: AsyncEngine,
+    live_settings: Settings,
+    redis: ArqRedis,
+    tmp_path: Any,
+) -> None:
+    import asyncio
+    import os
+    import signal
+    import sys
+
+    from agentplatform.core.db import create_sessionmaker as make
+    from agentplatform.knowledge.tasks import sweep_stale_documents
+
+    base = await _owner(live_client, engine)
+    paragraphs = "\n\n".join(
+        f"Paragraph {i}: our warehouse in city {i} ships orders within {i % 5 + 1} days, "
+        "and returns are accepted for thirty days after delivery." * 2
+        for i in range(400)
+    )
+    document = (
+        await live_client.post(f"{base}/text", json={"title": "Big", "text": paragraphs})
+    ).json()
+
+    settings = live_settings.model_copy(update={"indexing_stale_seconds": 5})
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+        "STORAGE_DIR": str(settings.storage_path),
+        "WORKER_METRICS_PORT": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "agentplatform.cli", "worker", env=env
+    )
+    url = f"{base}/{document['id']}"
+    try:
+        for _ in range(600):
+            state = (await live_client.get(url)).json()
+            if state["status"] == "embedding" and state["progress"] > 0:
+                break
+            await asyncio.sleep(0.05)
+        assert state["status"] == "embedding", state
+        worker.send_signal(signal.SIGKILL)  # no chance to clean up
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+        await asyncio.wait_for(worker.wait(), 10)
+    assert (await live_client.get(url)).json()["status"] == "embedding"
+
+    # arq would run the killed job again once its in-progress lock expires (the job timeout);
+    # expire it now, then let the sweeper find the document whose heartbeat stopped.
+    for key in await redis.keys("arq:in-progress:*"):
+        await redis.delete(key)
+    await asyncio.sleep(settings.indexing_stale_seconds + 0.5)
+    ctx = {"settings": settings, "sessionmaker": make(engine), "redis": redis}
+    assert await sweep_stale_documents(ctx) == 1
+    await run_burst(settings)
+
+    ready = (await live_client.get(url)).json()
+    assert ready["status"] == "ready", ready
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                text("SELECT count(*), count(DISTINCT index) FROM chunk WHERE document_id = :id"),
+                {"id": document["id"]},
+            )
+        ).one()
+    assert rows[0] == rows[1] == ready["chunk_count"] > 0

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
-    indexing_stale_seconds: int = Field(default=300, ge=30)
+    indexing_stale_seconds: int = Field(default=300, ge=5)
     indexing_max_attempts: int = Field(default=5, ge=1)
 
     # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --

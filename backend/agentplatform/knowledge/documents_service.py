@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.core.db import utcnow
 from agentplatform.core.errors import (
     Conflict,
     FieldError,
@@ -23,21 +22,15 @@ from agentplatform.knowledge.models import Collection, Document, DocumentStatus,
 from agentplatform.knowledge.parsing import ParseError, detect_type
 from agentplatform.knowledge.storage import Storage, storage_key
 
-INDEX_JOB = "index_document"
+INDEX_JOB = "index_next_document"
 
 
-def index_job_id(document: Document, reason: str = "") -> str:
-    """One job per document, attempt and reason: enqueueing the same state twice is a no-op."""
-    suffix = f":{reason}" if reason else ""
-    return f"index-document:{document.id}:{document.attempts}{suffix}"
-
-
-def queue_indexing(session: AsyncSession, document: Document, reason: str = "") -> None:
+def queue_indexing(session: AsyncSession, document: Document) -> None:
+    """Puts the document in the queue; the job it sends indexes whichever waiting document is
+    fairest to take when a worker is free (see `indexing`), not necessarily this one."""
     document.status = DocumentStatus.queued
     document.progress = 0.0
-    enqueue_after_commit(
-        session, INDEX_JOB, str(document.id), job_id=index_job_id(document, reason)
-    )
+    enqueue_after_commit(session, INDEX_JOB)
 
 
 async def _check_collection(
@@ -169,5 +162,5 @@ async def reindex_document(
     document.attempts = 0
     document.last_error = None
     await session.flush()
-    queue_indexing(session, document, reason=f"reindex-{int(utcnow().timestamp())}")
+    queue_indexing(session, document)
     return document

@@ -14,7 +14,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.ai import usage
@@ -51,47 +51,73 @@ async def _update(
             document.heartbeat_at = utcnow()
 
 
-async def _claim(
-    maker: async_sessionmaker[AsyncSession], document_id: uuid.UUID, stale: timedelta
-) -> tuple[uuid.UUID, str, DocumentType, int] | None:
-    """Marks the document as being parsed by this job; None if there is nothing for it to do."""
-    async with unit_of_work(maker, None) as session:
-        document = await session.scalar(
-            select(Document).where(Document.id == document_id).with_for_update()
-        )
-        if document is None:
-            return None
-        alive = document.heartbeat_at is not None and utcnow() - document.heartbeat_at < stale
-        # Queued: ours to take. Active: only if its job died. Ready or failed: a stale duplicate.
-        if document.status is not DocumentStatus.queued and (
-            document.status not in ACTIVE or alive
-        ):
-            return None
-        document.status = DocumentStatus.parsing
-        document.progress = 0.0
-        document.attempts += 1
-        document.last_error = None
-        document.heartbeat_at = utcnow()
-        return (
-            document.tenant_id,
-            document.storage_key,
-            DocumentType(document.content_type),
-            document.attempts,
-        )
+# Round robin over tenants: every tenant's first waiting document before anyone's second, tenants
+# served least recently first, so one tenant's 500 uploads never starve another tenant's single
+# one. Candidates another worker is taking are skipped (SKIP LOCKED). A document that failed waits
+# 5 s x attempts² before it is tried again.
+_FAIR_CANDIDATES = text(
+    """
+    WITH waiting AS (
+        SELECT id, tenant_id, created_at,
+               row_number() OVER (PARTITION BY tenant_id ORDER BY created_at) AS position
+        FROM document
+        WHERE status = 'queued'
+          AND (attempts = 0 OR heartbeat_at IS NULL
+               OR heartbeat_at < now() - make_interval(secs => 5 * attempts * attempts))
+    ), served AS (
+        SELECT tenant_id, max(heartbeat_at) AS last_served
+        FROM document
+        WHERE tenant_id IN (SELECT DISTINCT tenant_id FROM waiting)
+        GROUP BY tenant_id
+    )
+    SELECT waiting.id
+    FROM waiting JOIN served USING (tenant_id)
+    ORDER BY waiting.position, served.last_served ASC NULLS FIRST, waiting.created_at
+    LIMIT :limit
+    """
+)
 
 
-async def index_document(
+async def _claim_next(
     maker: async_sessionmaker[AsyncSession],
-    storage: Storage,
-    settings: Settings,
-    document_id: uuid.UUID,
+) -> tuple[uuid.UUID, uuid.UUID, str, DocumentType, int] | None:
+    """Takes the fairest waiting document (skipping ones another worker is taking right now)."""
+    async with unit_of_work(maker, None) as session:
+        candidates = (await session.execute(_FAIR_CANDIDATES, {"limit": 16})).scalars().all()
+        for candidate in candidates:
+            document = await session.scalar(
+                select(Document)
+                .where(Document.id == candidate, Document.status == DocumentStatus.queued)
+                .with_for_update(skip_locked=True)
+            )
+            if document is None:
+                continue
+            document.status = DocumentStatus.parsing
+            document.progress = 0.0
+            document.attempts += 1
+            document.last_error = None
+            document.heartbeat_at = utcnow()
+            return (
+                document.id,
+                document.tenant_id,
+                document.storage_key,
+                DocumentType(document.content_type),
+                document.attempts,
+            )
+    return None
+
+
+async def index_next(
+    maker: async_sessionmaker[AsyncSession], storage: Storage, settings: Settings
 ) -> str:
-    """Returns an `Outcome`; raises on a failure worth retrying (the caller schedules the retry)."""
-    stale = timedelta(seconds=settings.indexing_stale_seconds)
-    claimed = await _claim(maker, document_id, stale)
+    """Indexes the fairest waiting document; returns an `Outcome` (`skipped`: none waiting).
+
+    Raises on a failure worth retrying, after putting the document back in the queue.
+    """
+    claimed = await _claim_next(maker)
     if claimed is None:
         return Outcome.skipped
-    tenant_id, key, doc_type, attempts = claimed
+    document_id, tenant_id, key, doc_type, attempts = claimed
     started = time.perf_counter()
     try:
         data = await storage.get(key)

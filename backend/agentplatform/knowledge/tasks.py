@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 from arq import Retry
 
-from agentplatform.core.db import unit_of_work, utcnow
+from agentplatform.core.db import unit_of_work
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge import indexing
 from agentplatform.knowledge.documents_service import queue_indexing
@@ -17,17 +16,15 @@ from agentplatform.knowledge.storage import LocalStorage
 logger = logging.getLogger(__name__)
 
 
-async def index_document(ctx: dict[str, Any], document_id: str) -> str:
+async def index_next_document(ctx: dict[str, Any]) -> str:
     settings: Settings = ctx["settings"]
     try:
-        return await indexing.index_document(
-            ctx["sessionmaker"],
-            LocalStorage(settings.storage_path),
-            settings,
-            uuid.UUID(document_id),
+        return await indexing.index_next(
+            ctx["sessionmaker"], LocalStorage(settings.storage_path), settings
         )
     except Exception as exc:
-        # Back off 5 s, 20 s, 45 s, ... ; the document already says what failed and that it retries.
+        # The document is back in the queue and says why; try again after a pause.
+        logger.warning("indexing job failed; retrying", exc_info=True)
         raise Retry(defer=5 * ctx.get("job_try", 1) ** 2) from exc
 
 
@@ -38,5 +35,5 @@ async def sweep_stale_documents(ctx: dict[str, Any]) -> int:
         stale = await indexing.stale_documents(session, settings)
         for document in stale:
             logger.warning("re-queueing stale document", extra={"document_id": str(document.id)})
-            queue_indexing(session, document, reason=f"swept-{int(utcnow().timestamp())}")
+            queue_indexing(session, document)
     return len(stale)
