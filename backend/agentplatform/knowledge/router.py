@@ -20,9 +20,15 @@ from agentplatform.core.errors import (
 )
 from agentplatform.core.pagination import Page, PageDep
 from agentplatform.core.settings import Settings
-from agentplatform.knowledge import documents_service
+from agentplatform.knowledge import documents_service, search_service
 from agentplatform.knowledge.models import DocumentStatus, SourceKind
-from agentplatform.knowledge.schemas import DocumentRead, TextDocumentCreate
+from agentplatform.knowledge.schemas import (
+    DocumentRead,
+    SearchHitRead,
+    SearchRequest,
+    SearchResponse,
+    TextDocumentCreate,
+)
 from agentplatform.knowledge.storage import LocalStorage
 from agentplatform.tenancy.deps import KnowledgeRead, KnowledgeWrite
 
@@ -157,3 +163,17 @@ async def reindex_document(
     """Indexes the document again; its current chunks keep serving until the new ones are in."""
     document = await documents_service.reindex_document(session, ctx.tenant_id, document_id)
     return DocumentRead.model_validate(document)
+
+
+@router.post("/search", response_model=SearchResponse, responses=READ_ERRORS)
+async def search_knowledge(
+    body: SearchRequest, ctx: KnowledgeRead, session: SessionDep, request: Request
+) -> SearchResponse:
+    """Hybrid search (meaning and exact words, fused by reciprocal rank) over ready documents."""
+    hits, model = await search_service.search_for_request(
+        session, _settings(request), ctx.tenant_id, body
+    )
+    return SearchResponse(
+        hits=[SearchHitRead.model_validate(hit, from_attributes=True) for hit in hits],
+        embedding_model=model,
+    )

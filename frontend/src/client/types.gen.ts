@@ -1470,6 +1470,108 @@ export type Role = 'owner' | 'admin' | 'member';
 export type Scope = 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'agents:read' | 'agents:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write';
 
 /**
+ * SearchHitRead
+ */
+export type SearchHitRead = {
+    /**
+     * Chunk Id
+     */
+    chunk_id: string;
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Heading Path
+     */
+    heading_path: Array<string>;
+    /**
+     * Highlight
+     *
+     * HTML: escaped text with <mark> around matched words
+     */
+    highlight: string;
+    /**
+     * Page End
+     */
+    page_end: number | null;
+    /**
+     * Page Start
+     */
+    page_start: number | null;
+    /**
+     * Score
+     */
+    score: number;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Text Rank
+     */
+    text_rank: number | null;
+    /**
+     * Vector Rank
+     */
+    vector_rank: number | null;
+};
+
+/**
+ * SearchRequest
+ */
+export type SearchRequest = {
+    /**
+     * Agent Id
+     *
+     * Only the knowledge this agent may read
+     */
+    agent_id?: string | null;
+    /**
+     * Collection Ids
+     */
+    collection_ids?: Array<string> | null;
+    /**
+     * Document Ids
+     */
+    document_ids?: Array<string> | null;
+    /**
+     * Limit
+     */
+    limit?: number;
+    /**
+     * Mode
+     */
+    mode?: 'hybrid' | 'vector' | 'text';
+    /**
+     * Query
+     */
+    query: string;
+    /**
+     * Tags
+     */
+    tags?: Array<string> | null;
+};
+
+/**
+ * SearchResponse
+ */
+export type SearchResponse = {
+    /**
+     * Embedding Model
+     */
+    embedding_model: string;
+    /**
+     * Hits
+     */
+    hits: Array<SearchHitRead>;
+};
+
+/**
  * SessionRead
  */
 export type SessionRead = {
@@ -4017,6 +4119,52 @@ export type KnowledgeReindexDocumentResponses = {
 };
 
 export type KnowledgeReindexDocumentResponse = KnowledgeReindexDocumentResponses[keyof KnowledgeReindexDocumentResponses];
+
+export type KnowledgeSearchKnowledgeData = {
+    body: SearchRequest;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/search';
+};
+
+export type KnowledgeSearchKnowledgeErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeSearchKnowledgeError = KnowledgeSearchKnowledgeErrors[keyof KnowledgeSearchKnowledgeErrors];
+
+export type KnowledgeSearchKnowledgeResponses = {
+    /**
+     * Successful Response
+     */
+    200: SearchResponse;
+};
+
+export type KnowledgeSearchKnowledgeResponse = KnowledgeSearchKnowledgeResponses[keyof KnowledgeSearchKnowledgeResponses];
 
 export type MembersListMembersData = {
     body?: never;

@@ -1,0 +1,61 @@
+"""Search as the API offers it: embed the query locally, apply an agent's knowledge scope."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.agents.service import get_agent
+from agentplatform.ai.local_embedder import MODEL_NAME, aget_local_embedder
+from agentplatform.core.settings import Settings
+from agentplatform.knowledge.models import Document
+from agentplatform.knowledge.schemas import SearchRequest
+from agentplatform.knowledge.search import SearchHit, search
+
+
+async def search_for_request(
+    session: AsyncSession, settings: Settings, tenant_id: uuid.UUID, body: SearchRequest
+) -> tuple[list[SearchHit], str]:
+    document_ids = body.document_ids
+    if body.agent_id is not None:
+        agent = await get_agent(session, tenant_id, body.agent_id)
+        allowed = await readable_documents(session, tenant_id, agent.knowledge or {})
+        if allowed is not None:
+            document_ids = [d for d in (document_ids or allowed) if d in allowed]
+    vector: list[float] = []
+    if body.mode != "text":
+        embedder = await aget_local_embedder(settings.local_embedding_model_path)
+        vector = (await embedder.aembed([body.query]))[0].tolist()
+    hits = await search(
+        session,
+        tenant_id,
+        body.query,
+        vector,
+        mode=body.mode,
+        limit=body.limit,
+        document_ids=document_ids,
+        collection_ids=body.collection_ids,
+        tags=body.tags,
+    )
+    return hits, MODEL_NAME
+
+
+async def readable_documents(
+    session: AsyncSession, tenant_id: uuid.UUID, scope: dict[str, Any]
+) -> set[uuid.UUID] | None:
+    """The documents an agent may read: None for all; else its documents and collections' ones."""
+    if scope.get("all", True):
+        return None
+    allowed = {uuid.UUID(d) for d in scope.get("document_ids", [])}
+    collections = [uuid.UUID(c) for c in scope.get("collection_ids", [])]
+    if collections:
+        rows = await session.scalars(
+            select(Document.id).where(
+                Document.tenant_id == tenant_id, Document.collection_id.in_(collections)
+            )
+        )
+        allowed.update(rows)
+    return allowed
