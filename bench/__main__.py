@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import argparse
 
-from bench import api_overhead
+from bench import api_overhead, knowledge
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per scenario")
-    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    parser.add_argument("--only", choices=["api", "knowledge"], help="run one benchmark")
+    parser.add_argument("--requests", type=int, default=2000, help="API: requests per scenario")
+    parser.add_argument("--concurrency", type=int, default=16, help="API: requests in flight")
+    parser.add_argument("--tenant-chunks", type=int, default=100_000, help="search: tenant size")
+    parser.add_argument("--total-chunks", type=int, default=300_000, help="search: table size")
+    parser.add_argument("--queries", type=int, default=100, help="search: queries per mode")
+    parser.add_argument("--paragraphs", type=int, default=400, help="ingestion: document size")
     args = parser.parse_args()
-    api_overhead.run(requests=args.requests, concurrency=args.concurrency)
+    if args.only in (None, "api"):
+        api_overhead.run(requests=args.requests, concurrency=args.concurrency)
+    if args.only in (None, "knowledge"):
+        knowledge.run(
+            tenant_chunks=args.tenant_chunks,
+            total_chunks=args.total_chunks,
+            paragraphs=args.paragraphs,
+            rounds=args.queries,
+        )
 
 
 if __name__ == "__main__":
