@@ -20,10 +20,23 @@ from agentplatform.core.errors import (
 )
 from agentplatform.core.pagination import Page, PageDep
 from agentplatform.core.settings import Settings
-from agentplatform.knowledge import documents_service, search_service
+from agentplatform.knowledge import (
+    chunks_service,
+    collections_service,
+    documents_service,
+    search_service,
+    stats_service,
+)
 from agentplatform.knowledge.models import DocumentStatus, SourceKind
 from agentplatform.knowledge.schemas import (
+    ChunkRead,
+    ChunkUpdate,
+    CollectionCreate,
+    CollectionRead,
+    CollectionUpdate,
     DocumentRead,
+    DocumentUpdate,
+    KnowledgeStats,
     SearchHitRead,
     SearchRequest,
     SearchResponse,
@@ -177,3 +190,94 @@ async def search_knowledge(
         hits=[SearchHitRead.model_validate(hit, from_attributes=True) for hit in hits],
         embedding_model=model,
     )
+
+
+@router.get("/collections", response_model=list[CollectionRead], responses=READ_ERRORS)
+async def list_collections(ctx: KnowledgeRead, session: SessionDep) -> list[CollectionRead]:
+    """Every collection of the workspace by name, each with how many documents it holds."""
+    rows = await collections_service.list_collections(session, ctx.tenant_id)
+    return [CollectionRead.model_validate(row) for row in rows]
+
+
+@router.post(
+    "/collections",
+    response_model=CollectionRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+async def create_collection(
+    body: CollectionCreate, ctx: KnowledgeWrite, session: SessionDep
+) -> CollectionRead:
+    """Names are unique within the workspace (409 on `body.name` otherwise)."""
+    row = await collections_service.create_collection(session, ctx.tenant_id, body)
+    return CollectionRead.model_validate(row)
+
+
+@router.patch("/collections/{collection_id}", response_model=CollectionRead, responses=WRITE_ERRORS)
+async def update_collection(
+    collection_id: uuid.UUID, body: CollectionUpdate, ctx: KnowledgeWrite, session: SessionDep
+) -> CollectionRead:
+    """Renames or describes the collection; only the fields sent change."""
+    row = await collections_service.update_collection(session, ctx.tenant_id, collection_id, body)
+    return CollectionRead.model_validate(row)
+
+
+@router.delete(
+    "/collections/{collection_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS
+)
+async def delete_collection(
+    collection_id: uuid.UUID, ctx: KnowledgeWrite, session: SessionDep
+) -> None:
+    """Its documents stay in the knowledge base, outside any collection."""
+    await collections_service.delete_collection(session, ctx.tenant_id, collection_id)
+
+
+@router.patch("/documents/{document_id}", response_model=DocumentRead, responses=WRITE_ERRORS)
+async def update_document(
+    document_id: uuid.UUID, body: DocumentUpdate, ctx: KnowledgeWrite, session: SessionDep
+) -> DocumentRead:
+    """Changes the title, tags or collection; only the fields sent change."""
+    document = await collections_service.update_document(session, ctx.tenant_id, document_id, body)
+    return DocumentRead.model_validate(document)
+
+
+@router.get(
+    "/documents/{document_id}/chunks", response_model=Page[ChunkRead], responses=READ_ERRORS
+)
+async def list_chunks(
+    document_id: uuid.UUID, ctx: KnowledgeRead, session: SessionDep, page: PageDep
+) -> Page[ChunkRead]:
+    """The document's chunks in order, to preview what search and agents see."""
+    items, total = await chunks_service.list_chunks(session, ctx.tenant_id, document_id, page)
+    return Page[ChunkRead](
+        items=[ChunkRead.model_validate(c) for c in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.patch(
+    "/documents/{document_id}/chunks/{chunk_id}",
+    response_model=ChunkRead,
+    responses=WRITE_ERRORS,
+)
+async def update_chunk(
+    document_id: uuid.UUID,
+    chunk_id: uuid.UUID,
+    body: ChunkUpdate,
+    ctx: KnowledgeWrite,
+    session: SessionDep,
+    request: Request,
+) -> ChunkRead:
+    """Corrects a chunk's text; it is embedded again at once and found by its new words."""
+    chunk = await chunks_service.update_chunk_text(
+        session, _settings(request), ctx.tenant_id, document_id, chunk_id, body.text
+    )
+    return ChunkRead.model_validate(chunk)
+
+
+@router.get("/stats", response_model=KnowledgeStats, responses=READ_ERRORS)
+async def knowledge_stats(ctx: KnowledgeRead, session: SessionDep) -> KnowledgeStats:
+    """Documents by status, totals, the last indexing and the latest failures with reasons."""
+    return await stats_service.knowledge_stats(session, ctx.tenant_id)

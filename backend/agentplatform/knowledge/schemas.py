@@ -72,3 +72,73 @@ class SearchHitRead(OutputModel):
 class SearchResponse(OutputModel):
     hits: list[SearchHitRead]
     embedding_model: str
+
+
+CollectionName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+CollectionDescription = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class CollectionCreate(InputModel):
+    name: CollectionName
+    description: CollectionDescription = ""
+
+
+class CollectionUpdate(InputModel):
+    """Only the fields sent change."""
+
+    name: CollectionName | None = None
+    description: CollectionDescription | None = None
+
+
+class CollectionRead(OutputModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    document_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentUpdate(InputModel):
+    """Only the fields sent change; `collection_id: null` takes the document out of its group."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    tags: Annotated[list[Tag], Field(max_length=20)] | None = None
+    collection_id: uuid.UUID | None = None
+
+
+class ChunkRead(OutputModel):
+    id: uuid.UUID
+    document_id: uuid.UUID
+    index: int
+    text: str
+    heading_path: list[str]
+    page_start: int | None
+    page_end: int | None
+    token_count: int
+
+
+class ChunkUpdate(InputModel):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=8000)]
+
+
+class FailedDocumentRead(OutputModel):
+    id: uuid.UUID
+    title: str
+    last_error: str | None
+    attempts: int
+    updated_at: datetime
+
+
+class KnowledgeStats(OutputModel):
+    documents_by_status: dict[DocumentStatus, int] = Field(
+        description="Every status, 0 when no document has it"
+    )
+    total_documents: int
+    total_chunks: int
+    total_tokens: int
+    storage_bytes: int
+    last_indexed_at: datetime | None
+    recent_failures: list[FailedDocumentRead] = Field(
+        description="Up to 5 failed documents, most recently updated first"
+    )

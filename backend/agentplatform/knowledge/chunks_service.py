@@ -1,0 +1,61 @@
+"""Chunks of a document: preview them in order, correct one and embed it again at once."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.ai.local_embedder import MODEL_NAME, aget_local_embedder
+from agentplatform.core.errors import Conflict, NotFound
+from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.settings import Settings
+from agentplatform.knowledge.documents_service import get_document
+from agentplatform.knowledge.models import Chunk, DocumentStatus
+
+EDITABLE = (DocumentStatus.ready, DocumentStatus.failed)
+
+
+async def list_chunks(
+    session: AsyncSession, tenant_id: uuid.UUID, document_id: uuid.UUID, params: PageParams
+) -> tuple[list[Chunk], int]:
+    document = await get_document(session, tenant_id, document_id)
+    stmt = (
+        select(Chunk)
+        .where(Chunk.tenant_id == tenant_id, Chunk.document_id == document.id)
+        .order_by(Chunk.index)
+    )
+    return await paginate(session, stmt, params)
+
+
+async def update_chunk_text(
+    session: AsyncSession,
+    settings: Settings,
+    tenant_id: uuid.UUID,
+    document_id: uuid.UUID,
+    chunk_id: uuid.UUID,
+    text: str,
+) -> Chunk:
+    """Replaces the text, embeds it with the local model and keeps the document's token total."""
+    document = await get_document(session, tenant_id, document_id)
+    chunk = await session.scalar(
+        select(Chunk).where(
+            Chunk.id == chunk_id, Chunk.document_id == document.id, Chunk.tenant_id == tenant_id
+        )
+    )
+    if chunk is None:
+        raise NotFound("Chunk not found")
+    if document.status not in EDITABLE:
+        # The worker is about to replace every chunk of the document; the edit would be lost.
+        raise Conflict("The document is being indexed; edit its chunks once it is ready")
+    embedder = await aget_local_embedder(settings.local_embedding_model_path)
+    vector = (await embedder.aembed([text]))[0].tolist()
+    tokens = embedder.count_tokens([text])[0]
+    document.token_count = max(0, document.token_count - chunk.token_count + tokens)
+    document.embedding_model = MODEL_NAME
+    chunk.text = text
+    chunk.token_count = tokens
+    chunk.embedding = vector
+    await session.flush()
+    return chunk
