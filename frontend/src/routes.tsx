@@ -9,6 +9,7 @@ import { AgentsPage } from './pages/agents/AgentsPage';
 import { NewAgentPage } from './pages/agents/NewAgentPage';
 import { AiPage } from './pages/AiPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { KnowledgePage } from './pages/KnowledgePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ApiKeysPage } from './pages/settings/ApiKeysPage';
@@ -34,6 +35,7 @@ export const routes: RouteObject[] = [
           { path: 'agents', element: <AgentsPage /> },
           { path: 'agents/new', element: <NewAgentPage /> },
           { path: 'agents/:agentId', element: <AgentPage /> },
+          { path: 'knowledge', element: <KnowledgePage /> },
           { path: 'ai', element: <AiPage /> },
           { path: 'settings', element: <Navigate to="workspace" replace /> },
           { path: 'settings/workspace', element: <WorkspaceSettingsPage /> },

@@ -10,6 +10,12 @@ export interface AgentListParams extends PageParams {
   status: string;
 }
 
+/** The knowledge documents list's filters and page (empty strings: no filter). */
+export interface DocumentListParams extends PageParams {
+  q: string;
+  status: string;
+}
+
 /** A range of UTC days, `YYYY-MM-DD`, both ends included. */
 export interface DayRange {
   since: string;
@@ -42,6 +48,10 @@ export const queryKeys = {
     ['tenants', tenantId, 'agents', 'revisions', agentId, page] as const,
   agentRevision: (tenantId: string, agentId: string, version: number) =>
     ['tenants', tenantId, 'agents', 'revisions', agentId, 'version', version] as const,
+  knowledgeDocuments: (tenantId: string) =>
+    ['tenants', tenantId, 'knowledge', 'documents'] as const,
+  knowledgeDocumentList: (tenantId: string, params: DocumentListParams) =>
+    ['tenants', tenantId, 'knowledge', 'documents', 'list', params] as const,
   ai: (tenantId: string) => ['tenants', tenantId, 'ai'] as const,
   aiSettings: (tenantId: string) => ['tenants', tenantId, 'ai', 'settings'] as const,
   aiProviders: (tenantId: string) => ['tenants', tenantId, 'ai', 'providers'] as const,

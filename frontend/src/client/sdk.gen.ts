@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
+import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeCreateCollectionData, KnowledgeCreateCollectionErrors, KnowledgeCreateCollectionResponses, KnowledgeDeleteCollectionData, KnowledgeDeleteCollectionErrors, KnowledgeDeleteCollectionResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeKnowledgeStatsData, KnowledgeKnowledgeStatsErrors, KnowledgeKnowledgeStatsResponses, KnowledgeListChunksData, KnowledgeListChunksErrors, KnowledgeListChunksResponses, KnowledgeListCollectionsData, KnowledgeListCollectionsErrors, KnowledgeListCollectionsResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUpdateChunkData, KnowledgeUpdateChunkErrors, KnowledgeUpdateChunkResponses, KnowledgeUpdateCollectionData, KnowledgeUpdateCollectionErrors, KnowledgeUpdateCollectionResponses, KnowledgeUpdateDocumentData, KnowledgeUpdateDocumentErrors, KnowledgeUpdateDocumentResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -383,6 +383,48 @@ export const membersCreateInvitation = <ThrowOnError extends boolean = true>(opt
 export const membersRevokeInvitation = <ThrowOnError extends boolean = true>(options: Options<MembersRevokeInvitationData, ThrowOnError>) => (options.client ?? client).delete<MembersRevokeInvitationResponses, MembersRevokeInvitationErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/invitations/{invitation_id}', ...options });
 
 /**
+ * List Collections
+ *
+ * Every collection of the workspace by name, each with how many documents it holds.
+ */
+export const knowledgeListCollections = <ThrowOnError extends boolean = true>(options: Options<KnowledgeListCollectionsData, ThrowOnError>) => (options.client ?? client).get<KnowledgeListCollectionsResponses, KnowledgeListCollectionsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/collections', ...options });
+
+/**
+ * Create Collection
+ *
+ * Names are unique within the workspace (409 on `body.name` otherwise).
+ */
+export const knowledgeCreateCollection = <ThrowOnError extends boolean = true>(options: Options<KnowledgeCreateCollectionData, ThrowOnError>) => (options.client ?? client).post<KnowledgeCreateCollectionResponses, KnowledgeCreateCollectionErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/knowledge/collections',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Collection
+ *
+ * Its documents stay in the knowledge base, outside any collection.
+ */
+export const knowledgeDeleteCollection = <ThrowOnError extends boolean = true>(options: Options<KnowledgeDeleteCollectionData, ThrowOnError>) => (options.client ?? client).delete<KnowledgeDeleteCollectionResponses, KnowledgeDeleteCollectionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/collections/{collection_id}', ...options });
+
+/**
+ * Update Collection
+ *
+ * Renames or describes the collection; only the fields sent change.
+ */
+export const knowledgeUpdateCollection = <ThrowOnError extends boolean = true>(options: Options<KnowledgeUpdateCollectionData, ThrowOnError>) => (options.client ?? client).patch<KnowledgeUpdateCollectionResponses, KnowledgeUpdateCollectionErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/knowledge/collections/{collection_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List Documents
  */
 export const knowledgeListDocuments = <ThrowOnError extends boolean = true>(options: Options<KnowledgeListDocumentsData, ThrowOnError>) => (options.client ?? client).get<KnowledgeListDocumentsResponses, KnowledgeListDocumentsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/documents', ...options });
@@ -429,6 +471,41 @@ export const knowledgeDeleteDocument = <ThrowOnError extends boolean = true>(opt
 export const knowledgeGetDocument = <ThrowOnError extends boolean = true>(options: Options<KnowledgeGetDocumentData, ThrowOnError>) => (options.client ?? client).get<KnowledgeGetDocumentResponses, KnowledgeGetDocumentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}', ...options });
 
 /**
+ * Update Document
+ *
+ * Changes the title, tags or collection; only the fields sent change.
+ */
+export const knowledgeUpdateDocument = <ThrowOnError extends boolean = true>(options: Options<KnowledgeUpdateDocumentData, ThrowOnError>) => (options.client ?? client).patch<KnowledgeUpdateDocumentResponses, KnowledgeUpdateDocumentErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Chunks
+ *
+ * The document's chunks in order, to preview what search and agents see.
+ */
+export const knowledgeListChunks = <ThrowOnError extends boolean = true>(options: Options<KnowledgeListChunksData, ThrowOnError>) => (options.client ?? client).get<KnowledgeListChunksResponses, KnowledgeListChunksErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}/chunks', ...options });
+
+/**
+ * Update Chunk
+ *
+ * Corrects a chunk's text; it is embedded again at once and found by its new words.
+ */
+export const knowledgeUpdateChunk = <ThrowOnError extends boolean = true>(options: Options<KnowledgeUpdateChunkData, ThrowOnError>) => (options.client ?? client).patch<KnowledgeUpdateChunkResponses, KnowledgeUpdateChunkErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}/chunks/{chunk_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Reindex Document
  *
  * Indexes the document again; its current chunks keep serving until the new ones are in.
@@ -448,6 +525,13 @@ export const knowledgeSearchKnowledge = <ThrowOnError extends boolean = true>(op
         ...options.headers
     }
 });
+
+/**
+ * Knowledge Stats
+ *
+ * Documents by status, totals, the last indexing and the latest failures with reasons.
+ */
+export const knowledgeKnowledgeStats = <ThrowOnError extends boolean = true>(options: Options<KnowledgeKnowledgeStatsData, ThrowOnError>) => (options.client ?? client).get<KnowledgeKnowledgeStatsResponses, KnowledgeKnowledgeStatsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/stats', ...options });
 
 /**
  * List Members

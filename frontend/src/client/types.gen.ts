@@ -590,6 +590,114 @@ export type Check = {
 };
 
 /**
+ * ChunkRead
+ */
+export type ChunkRead = {
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Heading Path
+     */
+    heading_path: Array<string>;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Index
+     */
+    index: number;
+    /**
+     * Page End
+     */
+    page_end: number | null;
+    /**
+     * Page Start
+     */
+    page_start: number | null;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Token Count
+     */
+    token_count: number;
+};
+
+/**
+ * ChunkUpdate
+ */
+export type ChunkUpdate = {
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * CollectionCreate
+ */
+export type CollectionCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * CollectionRead
+ */
+export type CollectionRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Document Count
+     */
+    document_count: number;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * CollectionUpdate
+ *
+ * Only the fields sent change.
+ */
+export type CollectionUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+};
+
+/**
  * DocumentRead
  */
 export type DocumentRead = {
@@ -673,6 +781,26 @@ export type DocumentRead = {
 export type DocumentStatus = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'ready' | 'failed';
 
 /**
+ * DocumentUpdate
+ *
+ * Only the fields sent change; `collection_id: null` takes the document out of its group.
+ */
+export type DocumentUpdate = {
+    /**
+     * Collection Id
+     */
+    collection_id?: string | null;
+    /**
+     * Tags
+     */
+    tags?: Array<string> | null;
+    /**
+     * Title
+     */
+    title?: string | null;
+};
+
+/**
  * EmbedRequest
  */
 export type EmbedRequest = {
@@ -706,6 +834,32 @@ export type EmbedResponse = {
      * Vectors
      */
     vectors: Array<Array<number>>;
+};
+
+/**
+ * FailedDocumentRead
+ */
+export type FailedDocumentRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
 };
 
 /**
@@ -945,6 +1099,46 @@ export type KnowledgeScope = {
 };
 
 /**
+ * KnowledgeStats
+ */
+export type KnowledgeStats = {
+    /**
+     * Documents By Status
+     *
+     * Every status, 0 when no document has it
+     */
+    documents_by_status: {
+        [key in DocumentStatus]?: number;
+    };
+    /**
+     * Last Indexed At
+     */
+    last_indexed_at: string | null;
+    /**
+     * Recent Failures
+     *
+     * Up to 5 failed documents, most recently updated first
+     */
+    recent_failures: Array<FailedDocumentRead>;
+    /**
+     * Storage Bytes
+     */
+    storage_bytes: number;
+    /**
+     * Total Chunks
+     */
+    total_chunks: number;
+    /**
+     * Total Documents
+     */
+    total_documents: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+};
+
+/**
  * KommoScope
  *
  * Which Kommo pipelines and chat channels the agent serves (empty: none yet).
@@ -1084,6 +1278,28 @@ export type PageApiKeyRead = {
      * Items
      */
     items: Array<ApiKeyRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[ChunkRead]
+ */
+export type PageChunkRead = {
+    /**
+     * Items
+     */
+    items: Array<ChunkRead>;
     /**
      * Limit
      */
@@ -3779,6 +3995,216 @@ export type MembersRevokeInvitationResponses = {
 
 export type MembersRevokeInvitationResponse = MembersRevokeInvitationResponses[keyof MembersRevokeInvitationResponses];
 
+export type KnowledgeListCollectionsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/collections';
+};
+
+export type KnowledgeListCollectionsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeListCollectionsError = KnowledgeListCollectionsErrors[keyof KnowledgeListCollectionsErrors];
+
+export type KnowledgeListCollectionsResponses = {
+    /**
+     * Response Knowledge-List Collections
+     *
+     * Successful Response
+     */
+    200: Array<CollectionRead>;
+};
+
+export type KnowledgeListCollectionsResponse = KnowledgeListCollectionsResponses[keyof KnowledgeListCollectionsResponses];
+
+export type KnowledgeCreateCollectionData = {
+    body: CollectionCreate;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/collections';
+};
+
+export type KnowledgeCreateCollectionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeCreateCollectionError = KnowledgeCreateCollectionErrors[keyof KnowledgeCreateCollectionErrors];
+
+export type KnowledgeCreateCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    201: CollectionRead;
+};
+
+export type KnowledgeCreateCollectionResponse = KnowledgeCreateCollectionResponses[keyof KnowledgeCreateCollectionResponses];
+
+export type KnowledgeDeleteCollectionData = {
+    body?: never;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/collections/{collection_id}';
+};
+
+export type KnowledgeDeleteCollectionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeDeleteCollectionError = KnowledgeDeleteCollectionErrors[keyof KnowledgeDeleteCollectionErrors];
+
+export type KnowledgeDeleteCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type KnowledgeDeleteCollectionResponse = KnowledgeDeleteCollectionResponses[keyof KnowledgeDeleteCollectionResponses];
+
+export type KnowledgeUpdateCollectionData = {
+    body: CollectionUpdate;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/collections/{collection_id}';
+};
+
+export type KnowledgeUpdateCollectionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeUpdateCollectionError = KnowledgeUpdateCollectionErrors[keyof KnowledgeUpdateCollectionErrors];
+
+export type KnowledgeUpdateCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    200: CollectionRead;
+};
+
+export type KnowledgeUpdateCollectionResponse = KnowledgeUpdateCollectionResponses[keyof KnowledgeUpdateCollectionResponses];
+
 export type KnowledgeListDocumentsData = {
     body?: never;
     path: {
@@ -4062,6 +4488,189 @@ export type KnowledgeGetDocumentResponses = {
 
 export type KnowledgeGetDocumentResponse = KnowledgeGetDocumentResponses[keyof KnowledgeGetDocumentResponses];
 
+export type KnowledgeUpdateDocumentData = {
+    body: DocumentUpdate;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}';
+};
+
+export type KnowledgeUpdateDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeUpdateDocumentError = KnowledgeUpdateDocumentErrors[keyof KnowledgeUpdateDocumentErrors];
+
+export type KnowledgeUpdateDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    200: DocumentRead;
+};
+
+export type KnowledgeUpdateDocumentResponse = KnowledgeUpdateDocumentResponses[keyof KnowledgeUpdateDocumentResponses];
+
+export type KnowledgeListChunksData = {
+    body?: never;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}/chunks';
+};
+
+export type KnowledgeListChunksErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeListChunksError = KnowledgeListChunksErrors[keyof KnowledgeListChunksErrors];
+
+export type KnowledgeListChunksResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageChunkRead;
+};
+
+export type KnowledgeListChunksResponse = KnowledgeListChunksResponses[keyof KnowledgeListChunksResponses];
+
+export type KnowledgeUpdateChunkData = {
+    body: ChunkUpdate;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Chunk Id
+         */
+        chunk_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}/chunks/{chunk_id}';
+};
+
+export type KnowledgeUpdateChunkErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeUpdateChunkError = KnowledgeUpdateChunkErrors[keyof KnowledgeUpdateChunkErrors];
+
+export type KnowledgeUpdateChunkResponses = {
+    /**
+     * Successful Response
+     */
+    200: ChunkRead;
+};
+
+export type KnowledgeUpdateChunkResponse = KnowledgeUpdateChunkResponses[keyof KnowledgeUpdateChunkResponses];
+
 export type KnowledgeReindexDocumentData = {
     body?: never;
     path: {
@@ -4165,6 +4774,52 @@ export type KnowledgeSearchKnowledgeResponses = {
 };
 
 export type KnowledgeSearchKnowledgeResponse = KnowledgeSearchKnowledgeResponses[keyof KnowledgeSearchKnowledgeResponses];
+
+export type KnowledgeKnowledgeStatsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/stats';
+};
+
+export type KnowledgeKnowledgeStatsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeKnowledgeStatsError = KnowledgeKnowledgeStatsErrors[keyof KnowledgeKnowledgeStatsErrors];
+
+export type KnowledgeKnowledgeStatsResponses = {
+    /**
+     * Successful Response
+     */
+    200: KnowledgeStats;
+};
+
+export type KnowledgeKnowledgeStatsResponse = KnowledgeKnowledgeStatsResponses[keyof KnowledgeKnowledgeStatsResponses];
 
 export type MembersListMembersData = {
     body?: never;

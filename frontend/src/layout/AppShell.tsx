@@ -13,6 +13,7 @@ import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 const NAV = [
   { to: '', label: 'Dashboard', end: true },
   { to: 'agents', label: 'Agents', end: false },
+  { to: 'knowledge', label: 'Knowledge', end: false },
   { to: 'ai', label: 'AI', end: false },
   { to: 'settings/workspace', label: 'Workspace settings', end: false },
   { to: 'settings/feature-flags', label: 'Feature flags', end: false },
