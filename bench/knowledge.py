@@ -3,7 +3,7 @@
 Ingestion: one Markdown document goes through the real pipeline (parse, chunk, embed with the
 local model, store with pgvector) and is compared with embedding the same chunk texts alone, in the
 same run. Search: `tenant_chunks` chunks in one tenant among `total_chunks` in the table (random
-clustered vectors, texts from a fixed vocabulary), HNSW + GIN indexes built after a COPY; p50/p95
+clustered vectors, texts drawn with Zipf frequencies from 5,000 words), HNSW + GIN indexes built after a COPY; p50/p95
 latency of `knowledge.search.search` per mode and recall@10 against an exact search of the same
 tenant's rows. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temporary directory.
 """
@@ -68,6 +68,14 @@ WORDS = [
     "pipeline",
     "stage",
 ]
+
+
+# Search texts draw from a larger vocabulary with Zipf-like frequencies, as real text does; queries
+# use words of middling frequency (a query of the commonest words would rank most of the table).
+VOCABULARY = np.array([f"w{i:04d}" for i in range(5000)])
+_ZIPF = 1.0 / np.arange(1, len(VOCABULARY) + 1)
+ZIPF_P = _ZIPF / _ZIPF.sum()
+QUERY_WORDS = VOCABULARY[200:2000]
 
 
 def _p(values: list[float], q: float) -> float:
@@ -176,7 +184,7 @@ async def _load(dsn: str, tenant_chunks: int, total_chunks: int) -> tuple[uuid.U
                     document, tenant, uuid.uuid4().hex * 2, size,
                 )  # fmt: skip
                 vectors = _clustered(rng, size, centres)
-                words = rng.choice(WORDS, size=(size, 24))
+                words = rng.choice(VOCABULARY, size=(size, 24), p=ZIPF_P)
                 buffer = io.StringIO()
                 for row in range(size):
                     vector = "[" + ",".join(f"{x:.5f}" for x in vectors[row]) + "]"
@@ -218,7 +226,7 @@ async def _measure(
             latencies, recalls = [], []
             for i in range(rounds):
                 vector = [float(x) for x in queries[i % len(queries)]]
-                query = " ".join(rng.choice(WORDS, size=2))
+                query = " ".join(rng.choice(QUERY_WORDS, size=2))
                 started = time.perf_counter()
                 hits = await search(
                     session,
