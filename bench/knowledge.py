@@ -1,11 +1,12 @@
 """Knowledge benchmarks: ingestion throughput against the bare embedder, and search latency/recall.
 
 Ingestion: one Markdown document goes through the real pipeline (parse, chunk, embed with the
-local model, store with pgvector) and is compared with embedding the same chunk texts alone, in the
-same run. Search: `tenant_chunks` chunks in one tenant among `total_chunks` in the table (random
-clustered vectors, texts drawn with Zipf frequencies from 5,000 words), HNSW + GIN indexes built
-after a COPY; p50/p95 latency of `knowledge.search.search` per mode and recall@10 against an
-exact search of the same tenant's rows. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temporary directory.
+local model, store with pgvector) and is compared with embedding the same chunk texts alone, in
+the same run. Search: `tenant_chunks` chunks in one tenant among `total_chunks` in the table
+(random clustered vectors; texts drawn with Zipf frequencies from 5,000 words), HNSW and GIN
+indexes built after a COPY; p50/p95 latency of `knowledge.search.search` per mode and recall@10
+against an exact search of the same tenant's rows. Uses an embedded PostgreSQL in a temporary
+directory.
 """
 
 from __future__ import annotations
