@@ -7,9 +7,9 @@ import { Card, PageHeader } from '../components/Card';
 import { Pager } from '../components/Pager';
 import { ListSkeleton } from '../components/Skeleton';
 import { EmptyState, ErrorState } from '../components/States';
-import { DocumentFilters, type DocumentFilterValues } from '../features/knowledge/DocumentFilters';
+import { SearchStatusFilters, type SearchStatusValues } from '../components/SearchStatusFilters';
 import { DocumentTable } from '../features/knowledge/DocumentTable';
-import { SUPPORTED_FORMATS } from '../features/knowledge/labels';
+import { DOCUMENT_STATUSES, SUPPORTED_FORMATS } from '../features/knowledge/labels';
 import { PasteTextButton } from '../features/knowledge/PasteTextDialog';
 import { SearchPanel } from '../features/knowledge/SearchPanel';
 import { UploadArea } from '../features/knowledge/UploadArea';
@@ -28,7 +28,7 @@ export function KnowledgePage() {
   const documents = useDocuments(tenantId, params);
   const filtered = params.q !== '' || params.status !== '';
   const changeFilters = useCallback(
-    (next: DocumentFilterValues) => setParams((current) => ({ ...current, ...next, offset: 0 })),
+    (next: SearchStatusValues) => setParams((current) => ({ ...current, ...next, offset: 0 })),
     [],
   );
 
@@ -43,9 +43,12 @@ export function KnowledgePage() {
           <UploadArea tenantId={tenantId} />
         </Card>
         <Card title="Documents">
-          <DocumentFilters
+          <SearchStatusFilters
             value={{ q: params.q, status: params.status }}
             onChange={changeFilters}
+            statuses={DOCUMENT_STATUSES}
+            noun="documents"
+            placeholder="Search by title"
           />
           {documents.isPending ? (
             <ListSkeleton rows={4} label="Loading documents" />

@@ -9,7 +9,8 @@ import { Card, PageHeader } from '../../components/Card';
 import { Pager } from '../../components/Pager';
 import { ListSkeleton } from '../../components/Skeleton';
 import { EmptyState, ErrorState } from '../../components/States';
-import { AgentFilters, type AgentFilterValues } from '../../features/agents/AgentFilters';
+import { SearchStatusFilters, type SearchStatusValues } from '../../components/SearchStatusFilters';
+import { STATUSES } from '../../features/agents/labels';
 import { AgentTable } from '../../features/agents/AgentTable';
 import { ImportAgentButton } from '../../features/agents/ImportAgentButton';
 import { useTenantId } from '../../layout/useTenantId';
@@ -51,12 +52,12 @@ export function AgentsPage() {
   const [params, setParams] = useListParams();
   const agents = useAgents(tenantId, params);
   const filtered = params.q !== '' || params.status !== '';
-  const filters = useMemo<AgentFilterValues>(
+  const filters = useMemo<SearchStatusValues>(
     () => ({ q: params.q, status: params.status }),
     [params.q, params.status],
   );
   const changeFilters = useCallback(
-    (next: AgentFilterValues) => setParams({ ...next, offset: 0 }),
+    (next: SearchStatusValues) => setParams({ ...next, offset: 0 }),
     [setParams],
   );
 
@@ -77,7 +78,13 @@ export function AgentsPage() {
           ) : null
         }
       >
-        <AgentFilters value={filters} onChange={changeFilters} />
+        <SearchStatusFilters
+          value={filters}
+          onChange={changeFilters}
+          statuses={STATUSES}
+          noun="agents"
+          placeholder="Search by name or description"
+        />
         {agents.isPending ? (
           <ListSkeleton rows={4} label="Loading agents" />
         ) : agents.isError ? (

@@ -1,23 +1,32 @@
 import { useEffect, useState } from 'react';
 
-import { DOCUMENT_STATUSES } from './labels';
-
-export interface DocumentFilterValues {
+export interface SearchStatusValues {
   q: string;
   status: string;
 }
 
-export interface DocumentFiltersProps {
-  value: DocumentFilterValues;
-  onChange: (value: DocumentFilterValues) => void;
+export interface SearchStatusFiltersProps {
+  value: SearchStatusValues;
+  onChange: (value: SearchStatusValues) => void;
+  statuses: readonly { value: string; label: string }[];
+  /** What is searched, e.g. "agents" (for the accessible name). */
+  noun: string;
+  placeholder: string;
 }
 
 const SEARCH_DELAY_MS = 300;
 
-/** Search by title (sent once typing pauses) and keep one status. */
-export function DocumentFilters({ value, onChange }: DocumentFiltersProps) {
+/** A search box (sent once typing pauses) and a status select, above a list. */
+export function SearchStatusFilters({
+  value,
+  onChange,
+  statuses,
+  noun,
+  placeholder,
+}: SearchStatusFiltersProps) {
   const [text, setText] = useState(value.q);
 
+  // The value can change from outside too (back button, "Clear filters").
   useEffect(
     () => setText((current) => (current.trim() === value.q ? current : value.q)),
     [value.q],
@@ -33,8 +42,8 @@ export function DocumentFilters({ value, onChange }: DocumentFiltersProps) {
     <div className="mb-4 flex flex-wrap gap-3">
       <input
         type="search"
-        aria-label="Search documents"
-        placeholder="Search by title"
+        aria-label={`Search ${noun}`}
+        placeholder={placeholder}
         value={text}
         maxLength={200}
         onChange={(event) => setText(event.target.value)}
@@ -47,7 +56,7 @@ export function DocumentFilters({ value, onChange }: DocumentFiltersProps) {
         className="rounded-control border border-surface-strong bg-surface px-3 py-2 text-sm text-ink"
       >
         <option value="">All statuses</option>
-        {DOCUMENT_STATUSES.map((status) => (
+        {statuses.map((status) => (
           <option key={status.value} value={status.value}>
             {status.label}
           </option>
