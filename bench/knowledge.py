@@ -240,10 +240,16 @@ async def _measure(
                 latencies.append((time.perf_counter() - started) * 1000)
                 truth = await _truth(session, tenant, query, vector, mode)
                 found = {h.chunk_id for h in hits}
-                recalls.append(len(found & set(truth)) / max(1, len(truth)))
+                if truth:  # a query nothing matches has no recall to measure
+                    recalls.append(len(found & set(truth)) / len(truth))
                 await session.rollback()
             rows.append(
-                (mode, statistics.median(latencies), _p(latencies, 0.95), statistics.mean(recalls))
+                (
+                    mode,
+                    statistics.median(latencies),
+                    _p(latencies, 0.95),
+                    statistics.mean(recalls) if recalls else float("nan"),
+                )
             )
     await engine.dispose()
     return rows
