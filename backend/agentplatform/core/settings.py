@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     indexing_stale_seconds: int = Field(default=300, ge=5)
     indexing_max_attempts: int = Field(default=5, ge=1)
+    url_fetch_timeout_seconds: float = Field(default=20.0, gt=0)
+    url_fetch_allow_private: bool = False
 
     # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --
     feature_flags: dict[str, bool] = Field(default_factory=dict)

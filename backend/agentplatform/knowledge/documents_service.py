@@ -19,7 +19,7 @@ from agentplatform.core.errors import (
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.knowledge.models import Collection, Document, DocumentStatus, SourceKind
-from agentplatform.knowledge.parsing import ParseError, detect_type
+from agentplatform.knowledge.parsing import DocumentType, ParseError, detect_type
 from agentplatform.knowledge.storage import Storage, storage_key
 
 INDEX_JOB = "index_next_document"
@@ -96,6 +96,45 @@ async def add_document(
         size_bytes=len(data),
         sha256=digest,
         storage_key=key,
+        tags=sorted(set(tags or [])),
+        attempts=0,
+    )
+    session.add(document)
+    await session.flush()
+    queue_indexing(session, document)
+    return document
+
+
+async def add_url_document(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    *,
+    url: str,
+    title: str | None,
+    collection_id: uuid.UUID | None = None,
+    tags: list[str] | None = None,
+) -> Document:
+    """A web page, fetched by the worker (the same address twice is a duplicate)."""
+    await _check_collection(session, tenant_id, collection_id)
+    digest = hashlib.sha256(f"url:{url}".encode()).hexdigest()
+    existing = await session.scalar(
+        select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == digest)
+    )
+    if existing is not None:
+        raise Conflict(
+            f"This page is already in the knowledge base as '{existing.title}' ({existing.id})",
+            errors=[FieldError.at("body.url", f"duplicate of document {existing.id}", "duplicate")],
+        )
+    document = Document(
+        tenant_id=tenant_id,
+        collection_id=collection_id,
+        title=(title or url)[:300],
+        source_kind=SourceKind.url,
+        source_url=url,
+        content_type=DocumentType.HTML.value,  # until the worker sees the page
+        size_bytes=0,
+        sha256=digest,
+        storage_key=storage_key(tenant_id, digest),
         tags=sorted(set(tags or [])),
         attempts=0,
     )

@@ -12,7 +12,9 @@ import asyncio
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,9 +25,10 @@ from agentplatform.ai.models import UsageOperation
 from agentplatform.core.db import unit_of_work, utcnow
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.chunking import chunk
-from agentplatform.knowledge.models import Chunk, Document, DocumentStatus
-from agentplatform.knowledge.parsing import DocumentType, ParseError, parse
+from agentplatform.knowledge.models import Chunk, Document, DocumentStatus, SourceKind
+from agentplatform.knowledge.parsing import DocumentType, ParseError, detect_type, parse
 from agentplatform.knowledge.storage import Storage
+from agentplatform.knowledge.web_fetch import FetchError, fetch
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +81,17 @@ _FAIR_CANDIDATES = text(
 )
 
 
-async def _claim_next(
-    maker: async_sessionmaker[AsyncSession],
-) -> tuple[uuid.UUID, uuid.UUID, str, DocumentType, int] | None:
+@dataclass(frozen=True)
+class Claimed:
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    storage_key: str
+    doc_type: DocumentType
+    attempts: int
+    source_url: str | None
+
+
+async def _claim_next(maker: async_sessionmaker[AsyncSession]) -> Claimed | None:
     """Takes the fairest waiting document (skipping ones another worker is taking right now)."""
     async with unit_of_work(maker, None) as session:
         candidates = (await session.execute(_FAIR_CANDIDATES, {"limit": 16})).scalars().all()
@@ -97,14 +108,55 @@ async def _claim_next(
             document.attempts += 1
             document.last_error = None
             document.heartbeat_at = utcnow()
-            return (
-                document.id,
-                document.tenant_id,
-                document.storage_key,
-                DocumentType(document.content_type),
-                document.attempts,
+            return Claimed(
+                id=document.id,
+                tenant_id=document.tenant_id,
+                storage_key=document.storage_key,
+                doc_type=DocumentType(document.content_type),
+                attempts=document.attempts,
+                source_url=document.source_url if document.source_kind is SourceKind.url else None,
             )
     return None
+
+
+async def _retry_later(
+    maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    document_id: uuid.UUID,
+    attempts: int,
+    reason: str,
+) -> bool:
+    """Back in the queue with the reason, or failed for good after the last attempt."""
+    final = attempts >= settings.indexing_max_attempts
+    await _update(
+        maker,
+        document_id,
+        status=DocumentStatus.failed if final else DocumentStatus.queued,
+        last_error=f"{reason}; gave up after {attempts} attempts"
+        if final
+        else f"{reason}; retrying (attempt {attempts} of {settings.indexing_max_attempts})",
+    )
+    return not final
+
+
+async def _fetch_page(
+    maker: async_sessionmaker[AsyncSession],
+    storage: Storage,
+    settings: Settings,
+    claimed: Claimed,
+) -> tuple[bytes, DocumentType]:
+    """Downloads a URL source and keeps the copy as its original."""
+    assert claimed.source_url is not None
+    page = await fetch(
+        claimed.source_url,
+        max_bytes=settings.max_upload_bytes,
+        timeout_seconds=settings.url_fetch_timeout_seconds,
+        allow_private=settings.url_fetch_allow_private,
+    )
+    doc_type = detect_type(page.data, urlsplit(page.final_url).path, page.content_type)
+    await storage.put(claimed.storage_key, page.data)
+    await _update(maker, claimed.id, content_type=doc_type.value, size_bytes=len(page.data))
+    return page.data, doc_type
 
 
 async def index_next(
@@ -117,10 +169,13 @@ async def index_next(
     claimed = await _claim_next(maker)
     if claimed is None:
         return Outcome.skipped
-    document_id, tenant_id, key, doc_type, attempts = claimed
+    document_id, tenant_id, attempts = claimed.id, claimed.tenant_id, claimed.attempts
     started = time.perf_counter()
     try:
-        data = await storage.get(key)
+        if claimed.source_url is not None:
+            data, doc_type = await _fetch_page(maker, storage, settings, claimed)
+        else:
+            data, doc_type = await storage.get(claimed.storage_key), claimed.doc_type
         parsed = await asyncio.to_thread(parse, data, doc_type, max_bytes=settings.max_upload_bytes)
         await _update(maker, document_id, status=DocumentStatus.chunking, progress=0.0)
         embedder = await aget_local_embedder(settings.local_embedding_model_path)
@@ -131,26 +186,23 @@ async def index_next(
             batch = chunks[start : start + EMBED_BATCH]
             vectors.extend((await embedder.aembed([c.text for c in batch])).tolist())
             await _update(maker, document_id, progress=len(vectors) / len(chunks))
-    except ParseError as exc:
+    except (ParseError, FetchError) as exc:
+        # A bad file or page fails for good; a page that may load later is tried again.
+        if isinstance(exc, FetchError) and not exc.permanent:
+            if await _retry_later(maker, settings, document_id, attempts, exc.message):
+                raise
+            return Outcome.failed
         await _update(
             maker, document_id, status=DocumentStatus.failed, last_error=exc.message, progress=0.0
         )
         return Outcome.failed
     except Exception as exc:
         logger.exception("indexing failed", extra={"document_id": str(document_id)})
-        final = attempts >= settings.indexing_max_attempts
-        reason = f"Indexing failed ({type(exc).__name__})"
-        await _update(
-            maker,
-            document_id,
-            status=DocumentStatus.failed if final else DocumentStatus.queued,
-            last_error=f"{reason}; gave up after {attempts} attempts"
-            if final
-            else f"{reason}; retrying (attempt {attempts} of {settings.indexing_max_attempts})",
-        )
-        if final:
-            return Outcome.failed
-        raise
+        if await _retry_later(
+            maker, settings, document_id, attempts, f"Indexing failed ({type(exc).__name__})"
+        ):
+            raise
+        return Outcome.failed
 
     async with unit_of_work(maker, None) as session:
         document = await session.scalar(

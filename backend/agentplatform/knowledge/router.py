@@ -41,6 +41,7 @@ from agentplatform.knowledge.schemas import (
     SearchRequest,
     SearchResponse,
     TextDocumentCreate,
+    UrlDocumentCreate,
 )
 from agentplatform.knowledge.storage import LocalStorage
 from agentplatform.tenancy.deps import KnowledgeRead, KnowledgeWrite
@@ -116,6 +117,27 @@ async def add_text_document(
         declared_type="text/markdown",
         source_kind=SourceKind.text,
         max_bytes=_settings(request).max_upload_bytes,
+        collection_id=body.collection_id,
+        tags=body.tags,
+    )
+    return DocumentRead.model_validate(document)
+
+
+@router.post(
+    "/documents/url",
+    response_model=DocumentRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+async def add_url_document(
+    body: UrlDocumentCreate, ctx: KnowledgeWrite, session: SessionDep
+) -> DocumentRead:
+    """A web page by URL: the worker fetches it (public addresses only, size and time limits)."""
+    document = await documents_service.add_url_document(
+        session,
+        ctx.tenant_id,
+        url=str(body.url),
+        title=body.title,
         collection_id=body.collection_id,
         tags=body.tags,
     )

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AnyHttpUrl, Field, StringConstraints
 
 from agentplatform.core.schemas import InputModel, OutputModel
 from agentplatform.knowledge.models import DocumentStatus, SourceKind
@@ -21,11 +21,19 @@ class TextDocumentCreate(InputModel):
     tags: Annotated[list[Tag], Field(max_length=20)] = Field(default_factory=list)
 
 
+class UrlDocumentCreate(InputModel):
+    url: AnyHttpUrl
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    collection_id: uuid.UUID | None = None
+    tags: Annotated[list[Tag], Field(max_length=20)] = Field(default_factory=list)
+
+
 class DocumentRead(OutputModel):
     id: uuid.UUID
     title: str
     source_kind: SourceKind
     filename: str | None
+    source_url: str | None
     content_type: str
     size_bytes: int
     collection_id: uuid.UUID | None

@@ -756,6 +756,10 @@ export type DocumentRead = {
      */
     size_bytes: number;
     source_kind: SourceKind;
+    /**
+     * Source Url
+     */
+    source_url: string | null;
     status: DocumentStatus;
     /**
      * Tags
@@ -1941,6 +1945,28 @@ export type TimeRange = {
      * Start
      */
     start: string;
+};
+
+/**
+ * UrlDocumentCreate
+ */
+export type UrlDocumentCreate = {
+    /**
+     * Collection Id
+     */
+    collection_id?: string | null;
+    /**
+     * Tags
+     */
+    tags?: Array<string>;
+    /**
+     * Title
+     */
+    title?: string | null;
+    /**
+     * Url
+     */
+    url: string;
 };
 
 /**
@@ -4387,6 +4413,60 @@ export type KnowledgeAddTextDocumentResponses = {
 };
 
 export type KnowledgeAddTextDocumentResponse = KnowledgeAddTextDocumentResponses[keyof KnowledgeAddTextDocumentResponses];
+
+export type KnowledgeAddUrlDocumentData = {
+    body: UrlDocumentCreate;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/documents/url';
+};
+
+export type KnowledgeAddUrlDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeAddUrlDocumentError = KnowledgeAddUrlDocumentErrors[keyof KnowledgeAddUrlDocumentErrors];
+
+export type KnowledgeAddUrlDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    201: DocumentRead;
+};
+
+export type KnowledgeAddUrlDocumentResponse = KnowledgeAddUrlDocumentResponses[keyof KnowledgeAddUrlDocumentResponses];
 
 export type KnowledgeDeleteDocumentData = {
     body?: never;

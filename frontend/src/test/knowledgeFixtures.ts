@@ -7,6 +7,7 @@ export const readyDocument: DocumentRead = {
   id: DOCUMENT_ID,
   title: 'Price list 2026',
   filename: 'prices.pdf',
+  source_url: null,
   content_type: 'application/pdf',
   size_bytes: 48_213,
   source_kind: 'upload',

@@ -1,0 +1,110 @@
+"""Web pages by URL: fetched by the real worker from a server on loopback; private addresses
+refused by default; oversized pages fail with a reason."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from agentplatform.core.settings import Settings
+from agentplatform.knowledge.web_fetch import FetchError, fetch
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.test_knowledge_documents import _owner
+from tests.worker_support import run_burst
+
+PAGE = (
+    b"<html><head><title>Delivery</title><script>track()</script></head><body>"
+    b"<nav>Home | Shop</nav><h1>Delivery times</h1>"
+    b"<p>Orders to Lisbon arrive within two business days.</p></body></html>"
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/delivery")
+            self.end_headers()
+            return
+        if self.path == "/huge":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<p>" + b"x" * 300_000 + b"</p>")
+            return
+        if self.path != "/delivery":
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_a_page_is_fetched_and_indexed(
+    live_client: AsyncClient, live_app: Any, engine: AsyncEngine, live_settings: Settings, site: str
+) -> None:
+    settings = live_settings.model_copy(update={"url_fetch_allow_private": True})
+    live_app.state.settings = settings
+    base = await _owner(live_client, engine)
+    created = await live_client.post(f"{base}/url", json={"url": f"{site}/moved"})
+    assert created.status_code == 201, created.text
+    document = created.json()
+    assert (document["source_kind"], document["status"]) == ("url", "queued")
+    again = await live_client.post(f"{base}/url", json={"url": f"{site}/moved"})
+    assert again.status_code == 409
+
+    await run_burst(settings)
+
+    ready = (await live_client.get(f"{base}/{document['id']}")).json()
+    assert ready["status"] == "ready", ready
+    assert ready["content_type"] == "html"
+    assert ready["size_bytes"] == len(PAGE)
+    search = base.replace("/documents", "/search")
+    hits = (await live_client.post(search, json={"query": "Lisbon", "mode": "text"})).json()
+    assert "two business days" in hits["hits"][0]["text"]
+    assert "track()" not in hits["hits"][0]["text"]
+
+
+async def test_private_addresses_are_refused_by_default(
+    live_client: AsyncClient, engine: AsyncEngine, live_settings: Settings, site: str
+) -> None:
+    base = await _owner(live_client, engine)
+    document = (await live_client.post(f"{base}/url", json={"url": f"{site}/delivery"})).json()
+    await run_burst(live_settings)
+    failed = (await live_client.get(f"{base}/{document['id']}")).json()
+    assert failed["status"] == "failed"
+    assert "private or local address" in failed["last_error"]
+    bad = await live_client.post(f"{base}/url", json={"url": "ftp://example.com/file"})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "body.url"
+
+
+async def test_fetch_limits(site: str) -> None:
+    with pytest.raises(FetchError, match="larger than"):
+        await fetch(f"{site}/huge", max_bytes=100_000, timeout_seconds=5, allow_private=True)
+    with pytest.raises(FetchError, match="answered 404") as info:
+        await fetch(f"{site}/missing", max_bytes=100_000, timeout_seconds=5, allow_private=True)
+    assert info.value.permanent
+    with pytest.raises(FetchError, match="private or local"):
+        await fetch(f"{site}/delivery", max_bytes=100_000, timeout_seconds=5)
