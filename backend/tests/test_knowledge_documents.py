@@ -217,3 +217,37 @@ async def test_a_killed_worker_leaves_no_stuck_document_and_no_duplicates(
             )
         ).one()
     assert rows[0] == rows[1] == ready["chunk_count"] > 0
+
+
+async def test_a_hundred_page_pdf_becomes_searchable_with_page_numbers(
+    live_client: AsyncClient, engine: AsyncEngine, live_settings: Settings
+) -> None:
+    base = await _owner(live_client, engine)
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for page in range(1, 101):
+        pdf.add_page()
+        pdf.multi_cell(
+            0,
+            6,
+            f"Chapter {page}. Spare part code SP-{page:04d} fits model line {page % 7}. "
+            "Replace it every twelve months and keep the receipt for the warranty.",
+        )
+    created = await _upload(live_client, base, "catalogue.pdf", bytes(pdf.output()))
+    assert created.status_code == 201, created.text
+    document = created.json()
+
+    await run_burst(live_settings)
+
+    ready = (await live_client.get(f"{base}/{document['id']}")).json()
+    assert (ready["status"], ready["page_count"], ready["progress"]) == ("ready", 100, 1.0)
+    search = base.replace("/documents", "/search")
+    exact = (await live_client.post(search, json={"query": "SP-0073", "mode": "text"})).json()
+    hit = exact["hits"][0]
+    assert "SP-0073" in hit["text"]
+    assert hit["page_start"] <= 73 <= hit["page_end"]
+    meaning = (
+        await live_client.post(search, json={"query": "How often should the part be replaced?"})
+    ).json()
+    assert meaning["hits"]
+    assert "twelve months" in meaning["hits"][0]["text"]
