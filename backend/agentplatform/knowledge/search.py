@@ -26,9 +26,7 @@ of up to 30 words); any other hit gets its first ~200 characters.
 
 from __future__ import annotations
 
-import html
 import math
-import re
 import sys
 import uuid
 from collections.abc import Mapping, Sequence
@@ -52,8 +50,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
+from agentplatform.knowledge.highlights import (
+    HEADLINE_OPTIONS,
+    escaped_text,
+    snippet,
+    tidy_headline,
+)
 from agentplatform.knowledge.models import (
     EMBEDDING_DIMENSIONS,
     Chunk,
@@ -80,18 +83,9 @@ HNSW_EF_SEARCH_MAX = 1_000
 HNSW_MAX_SCAN_TUPLES_DEFAULT = 20_000
 HNSW_MAX_SCAN_TUPLES_CAP = 1_000_000
 
-SNIPPET_CHARS = 200
-MARK_START = "<mark>"
-MARK_STOP = "</mark>"
-# The text is HTML-escaped before ts_headline sees it (see `_escaped_text`), so the only markup in
-# a headline is what these options add.
-HEADLINE_OPTIONS = (
-    f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxFragments=2, MaxWords=30, MinWords=10"
-)
 
 _TS_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
 _PG_CLASS = table("pg_class", column("oid"), column("reltuples"))
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,20 +413,6 @@ async def _text_leg(
 # --- hits and highlights ----------------------------------------------------------------------
 
 
-def _escaped_text(text: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[str]:
-    """The SQL twin of `html.escape(text)` (& first, then < > " ').
-
-    Escaping before ts_headline rather than after it keeps text that looks like a tag: the
-    default parser treats `<div>` as a tag and ts_headline drops it, while `&lt;div&gt;` is two
-    entities and a word that it copies through. Entities are whole tokens, so a fragment never
-    cuts one in half.
-    """
-    escaped: ColumnElement[str] = func.replace(text, "&", "&amp;", type_=String)
-    for raw, entity in (("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
-        escaped = func.replace(escaped, raw, entity, type_=String)
-    return escaped
-
-
 async def _load_hits(
     session: AsyncSession,
     scope: _Scope,
@@ -448,7 +428,7 @@ async def _load_hits(
                 _matches(query),
                 func.ts_headline(
                     _TS_CONFIG,
-                    _escaped_text(Chunk.text),
+                    escaped_text(Chunk.text),
                     _tsquery(query),
                     HEADLINE_OPTIONS,
                     type_=String,
@@ -488,22 +468,8 @@ async def _load_hits(
                 vector_rank=item.vector_rank,
                 text_rank=item.text_rank,
                 highlight=(
-                    _tidy_headline(row.headline) if row.headline is not None else _snippet(row.text)
+                    tidy_headline(row.headline) if row.headline is not None else snippet(row.text)
                 ),
             )
         )
     return hits
-
-
-def _snippet(text: str) -> str:
-    """The first ~200 characters (whitespace collapsed, cut at a word), HTML-escaped."""
-    flat = _WHITESPACE.sub(" ", text).strip()
-    if len(flat) > SNIPPET_CHARS:
-        cut = flat.rfind(" ", 0, SNIPPET_CHARS + 1)
-        flat = flat[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS].rstrip() + "…"
-    return html.escape(flat)
-
-
-def _tidy_headline(headline: str) -> str:
-    """Whitespace collapsed and adjacent marks merged ("<mark>XK</mark><mark>-4471</mark>")."""
-    return _WHITESPACE.sub(" ", headline).strip().replace(MARK_STOP + MARK_START, "")
