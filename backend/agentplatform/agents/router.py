@@ -23,6 +23,7 @@ from agentplatform.agents.schemas import (
 from agentplatform.ai import replies
 from agentplatform.ai.provider_errors import PROVIDER_ERRORS
 from agentplatform.ai.usage import TokenBudgetExceeded
+from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (
     Forbidden,
@@ -136,7 +137,7 @@ async def preview_reply(
     agent = await service.get_agent(session, ctx.tenant_id, agent_id)
     result = await replies.reply(
         session,
-        request.app.state.settings,
+        app_settings(request),
         ctx.tenant_id,
         replies.AgentProfile(
             id=agent.id,

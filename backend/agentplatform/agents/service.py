@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agentplatform.agents.models import Agent, AgentRevision, AgentStatus
 from agentplatform.agents.schemas import AgentConfig, AgentExport, AgentUpdate
 from agentplatform.ai.models import AiProvider
+from agentplatform.core.db import escape_like
 from agentplatform.core.errors import FieldError, NotFound, ValidationFailed
 from agentplatform.core.pagination import PageParams, paginate
 
@@ -83,10 +84,6 @@ async def get_agent(session: AsyncSession, tenant_id: uuid.UUID, agent_id: uuid.
     return agent
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def list_agents(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -99,7 +96,7 @@ async def list_agents(
     if status is not None:
         stmt = stmt.where(Agent.status == status)
     if q:
-        pattern = "%" + _escape_like(q) + "%"
+        pattern = "%" + escape_like(q) + "%"
         stmt = stmt.where(
             or_(
                 Agent.name.ilike(pattern, escape="\\"),

@@ -24,6 +24,7 @@ from agentplatform.ai.schemas import (
     UsageReport,
 )
 from agentplatform.ai.usage import TokenBudgetExceeded
+from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep, utcnow
 from agentplatform.core.errors import (
     Conflict,
@@ -34,7 +35,6 @@ from agentplatform.core.errors import (
     ValidationFailed,
     problem_responses,
 )
-from agentplatform.core.settings import Settings
 from agentplatform.tenancy.deps import AiRead, AiWrite
 
 router = APIRouter(prefix="/tenants/{tenant_id}/ai", tags=["ai"])
@@ -43,11 +43,6 @@ READ_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
 WRITE_ERRORS = problem_responses(
     Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed, RateLimited
 )
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _read(provider: AiProvider) -> ProviderRead:
@@ -66,14 +61,14 @@ def _read(provider: AiProvider) -> ProviderRead:
 @router.get("/settings", response_model=AiSettingsRead, responses=READ_ERRORS)
 async def get_ai_settings(ctx: AiRead, session: SessionDep, request: Request) -> AiSettingsRead:
     """Defaults, budget and this month's tokens, and what actually answers (after fallbacks)."""
-    return await service.read_settings(session, _settings(request), ctx.tenant_id)
+    return await service.read_settings(session, app_settings(request), ctx.tenant_id)
 
 
 @router.put("/settings", response_model=AiSettingsRead, responses=WRITE_ERRORS)
 async def update_ai_settings(
     body: AiSettingsUpdate, ctx: AiWrite, session: SessionDep, request: Request
 ) -> AiSettingsRead:
-    return await service.update_settings(session, _settings(request), ctx.tenant_id, body)
+    return await service.update_settings(session, app_settings(request), ctx.tenant_id, body)
 
 
 @router.get("/providers", response_model=list[ProviderRead], responses=READ_ERRORS)
@@ -92,7 +87,7 @@ async def create_provider(
 ) -> ProviderRead:
     """Adds OpenAI, OpenRouter or a compatible server; the key is stored encrypted."""
     provider = await providers_service.create_provider(
-        session, ctx.tenant_id, body, _settings(request)
+        session, ctx.tenant_id, body, app_settings(request)
     )
     return _read(provider)
 
@@ -106,7 +101,7 @@ async def update_provider(
     request: Request,
 ) -> ProviderRead:
     provider = await providers_service.update_provider(
-        session, ctx.tenant_id, provider_id, body, _settings(request)
+        session, ctx.tenant_id, provider_id, body, app_settings(request)
     )
     return _read(provider)
 
@@ -122,14 +117,14 @@ async def delete_provider(provider_id: uuid.UUID, ctx: AiWrite, session: Session
 @router.get("/health", response_model=AiHealth, responses=READ_ERRORS)
 async def ai_health(ctx: AiRead, session: SessionDep, request: Request) -> AiHealth:
     """Reachability, key validity and latency of every provider the workspace can use."""
-    return await service.health(session, _settings(request), ctx.tenant_id)
+    return await service.health(session, app_settings(request), ctx.tenant_id)
 
 
 @router.get("/models", response_model=ModelList, responses=READ_ERRORS)
 async def ai_models(ctx: AiRead, session: SessionDep, request: Request) -> ModelList:
     """The models available to the workspace (provider lists are cached for a few minutes)."""
     return await service.list_models(
-        session, _settings(request), request.app.state.redis, ctx.tenant_id
+        session, app_settings(request), request.app.state.redis, ctx.tenant_id
     )
 
 
@@ -164,4 +159,4 @@ async def create_embeddings(
     body: EmbedRequest, ctx: AiRead, session: SessionDep, request: Request
 ) -> EmbedResponse:
     """Embeds texts with the workspace's embedding model (the local one by default)."""
-    return await service.embed(session, _settings(request), ctx.tenant_id, body.texts)
+    return await service.embed(session, app_settings(request), ctx.tenant_id, body.texts)

@@ -53,6 +53,11 @@ class TimestampMixin:
     )
 
 
+def escape_like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern (use with `escape="\\"`)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def async_database_url(url: str) -> str:
     """Accept `postgres://`, `postgresql://` or `postgresql+asyncpg://`; return the asyncpg form."""
     parts = urlsplit(url)

@@ -21,6 +21,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from redis.exceptions import RedisError
 
+from agentplatform.core.app_state import app_settings
 from agentplatform.core.errors import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def rate_limited(
     key_of = key or client_ip
 
     async def check_rate_limit(request: Request) -> None:
-        rule: str = getattr(request.app.state.settings, f"rate_limit_{kind}")
+        rule: str = getattr(app_settings(request), f"rate_limit_{kind}")
         limiter: RateLimiter = request.app.state.rate_limiter
         await limiter.hit(rule, kind, key_of(request))
 

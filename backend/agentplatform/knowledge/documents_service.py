@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentplatform.core.db import escape_like
 from agentplatform.core.errors import (
     Conflict,
     FieldError,
@@ -173,7 +174,7 @@ async def list_documents(
     if tag:
         stmt = stmt.where(Document.tags.contains([tag]))
     if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = "%" + escape_like(q) + "%"
         stmt = stmt.where(
             or_(Document.title.ilike(like, escape="\\"), Document.filename.ilike(like, escape="\\"))
         )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 
+from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (
     Conflict,
@@ -19,7 +20,6 @@ from agentplatform.core.errors import (
     problem_responses,
 )
 from agentplatform.core.pagination import Page, PageDep
-from agentplatform.core.settings import Settings
 from agentplatform.knowledge import (
     chunks_service,
     collections_service,
@@ -54,13 +54,8 @@ WRITE_ERRORS = problem_responses(
 )
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _storage(request: Request) -> LocalStorage:
-    return LocalStorage(_settings(request).storage_path)
+    return LocalStorage(app_settings(request).storage_path)
 
 
 @router.post(
@@ -79,7 +74,7 @@ async def upload_document(
     tags: Annotated[list[str] | None, Form(max_length=20)] = None,
 ) -> DocumentRead:
     """Stores the original and queues indexing; the type is read from the bytes, not the name."""
-    settings = _settings(request)
+    settings = app_settings(request)
     data = await file.read(settings.max_upload_bytes + 1)
     document = await documents_service.add_document(
         session,
@@ -116,7 +111,7 @@ async def add_text_document(
         filename=None,
         declared_type="text/markdown",
         source_kind=SourceKind.text,
-        max_bytes=_settings(request).max_upload_bytes,
+        max_bytes=app_settings(request).max_upload_bytes,
         collection_id=body.collection_id,
         tags=body.tags,
     )
@@ -206,7 +201,7 @@ async def search_knowledge(
 ) -> SearchResponse:
     """Hybrid search (meaning and exact words, fused by reciprocal rank) over ready documents."""
     hits, model = await search_service.search_for_request(
-        session, _settings(request), ctx.tenant_id, body
+        session, app_settings(request), ctx.tenant_id, body
     )
     return SearchResponse(
         hits=[SearchHitRead.model_validate(hit, from_attributes=True) for hit in hits],
@@ -294,7 +289,7 @@ async def update_chunk(
 ) -> ChunkRead:
     """Corrects a chunk's text; it is embedded again at once and found by its new words."""
     chunk = await chunks_service.update_chunk_text(
-        session, _settings(request), ctx.tenant_id, document_id, chunk_id, body.text
+        session, app_settings(request), ctx.tenant_id, document_id, chunk_id, body.text
     )
     return ChunkRead.model_validate(chunk)
 

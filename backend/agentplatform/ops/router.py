@@ -10,11 +10,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.metrics import render_metrics
 from agentplatform.core.migrations import current_revisions, head_revisions
 from agentplatform.core.redis import WORKER_HEARTBEAT_KEY
-from agentplatform.core.settings import Settings
 
 router = APIRouter(tags=["ops"])
 
@@ -42,7 +42,7 @@ async def healthz() -> Health:
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 async def readyz(request: Request, session: SessionDep) -> JSONResponse:
     """Ready: Postgres answers, migrations are at head, Redis answers, a worker is alive."""
-    settings: Settings = request.app.state.settings
+    settings = app_settings(request)
     checks: dict[str, Check] = {}
     try:
         await session.execute(text("SELECT 1"))

@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import select
 
+from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import CsrfRejected, Forbidden, NotFound, Unauthorized
 from agentplatform.core.settings import Settings
@@ -62,11 +63,6 @@ class TenantContext:
         return f"api_key:{self.principal.api_key.id}"
 
 
-def get_settings_from_app(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def check_same_origin(request: Request, settings: Settings) -> None:
     """CSRF defence for cookie-authenticated writes, by Fetch metadata and Origin.
 
@@ -96,7 +92,7 @@ def check_same_origin(request: Request, settings: Settings) -> None:
 
 
 async def authenticate(request: Request, session: SessionDep) -> Principal:
-    settings = get_settings_from_app(request)
+    settings = app_settings(request)
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _, token = authorization.partition(" ")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
+from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (
     Conflict,
@@ -70,11 +71,6 @@ AUTH_ERRORS = problem_responses(Unauthorized, CsrfRejected, RateLimited)
 TENANT_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def _limit(request: Request, rule: str, *identifiers: str) -> None:
     await request.app.state.rate_limiter.hit(rule, *identifiers)
 
@@ -119,7 +115,7 @@ async def login(
     body: LoginRequest, request: Request, response: Response, session: SessionDep
 ) -> SessionRead:
     """Sign in with email and password; sets an httpOnly session cookie."""
-    settings = _settings(request)
+    settings = app_settings(request)
     check_same_origin(request, settings)
     ip = client_ip(request)
     await _limit(request, settings.rate_limit_login, "login-ip", ip)
@@ -145,7 +141,7 @@ async def logout(
 ) -> None:
     """Ends this browser session and clears its cookie."""
     await auth_service.end_session(session, principal.auth_session)
-    response.delete_cookie(_settings(request).session_cookie_name, path="/")
+    response.delete_cookie(app_settings(request).session_cookie_name, path="/")
 
 
 @auth_router.get("/me", response_model=SessionRead, responses=AUTH_ERRORS)
@@ -165,7 +161,7 @@ async def lookup_invitation(
     body: InvitationLookup, request: Request, session: SessionDep
 ) -> InvitationPreview:
     """What an invitation token is for, before accepting it."""
-    await _limit(request, _settings(request).rate_limit_public, "invitation", client_ip(request))
+    await _limit(request, app_settings(request).rate_limit_public, "invitation", client_ip(request))
     invitation, tenant = await members_service.open_invitation(session, body.token)
     account = await auth_service.find_user_by_email(session, invitation.email)
     return InvitationPreview(
@@ -186,7 +182,7 @@ async def accept_invitation(
     body: InvitationAccept, request: Request, response: Response, session: SessionDep
 ) -> SessionRead:
     """Joins the workspace (creating the account if needed) and signs in."""
-    settings = _settings(request)
+    settings = app_settings(request)
     check_same_origin(request, settings)
     await _limit(request, settings.rate_limit_public, "invitation", client_ip(request))
     user, _ = await members_service.accept_invitation(session, body)
@@ -255,7 +251,7 @@ async def list_feature_flags(
     ctx: WorkspaceRead, session: SessionDep, request: Request
 ) -> FeatureFlags:
     """Every flag with its effective value, in one call for the SPA."""
-    return await flags_service.flags_for_tenant(session, ctx.tenant_id, _settings(request))
+    return await flags_service.flags_for_tenant(session, ctx.tenant_id, app_settings(request))
 
 
 @flags_router.put("/{key}", response_model=FeatureFlags, responses=TENANT_ERRORS)
@@ -263,7 +259,7 @@ async def set_feature_flag(
     key: str, body: FeatureFlagSet, ctx: WorkspaceWrite, session: SessionDep, request: Request
 ) -> FeatureFlags:
     await flags_service.set_flag(session, ctx.tenant_id, key, body.enabled)
-    return await flags_service.flags_for_tenant(session, ctx.tenant_id, _settings(request))
+    return await flags_service.flags_for_tenant(session, ctx.tenant_id, app_settings(request))
 
 
 @flags_router.delete("/{key}", response_model=FeatureFlags, responses=TENANT_ERRORS)
@@ -272,7 +268,7 @@ async def reset_feature_flag(
 ) -> FeatureFlags:
     """Drops the tenant's override so the default applies again."""
     await flags_service.reset_flag(session, ctx.tenant_id, key)
-    return await flags_service.flags_for_tenant(session, ctx.tenant_id, _settings(request))
+    return await flags_service.flags_for_tenant(session, ctx.tenant_id, app_settings(request))
 
 
 # --- members and invitations ------------------------------------------------------------------
@@ -339,7 +335,7 @@ async def create_invitation(
     body: InvitationCreate, ctx: MembersWrite, session: SessionDep, request: Request
 ) -> InvitationCreated:
     """Invites someone by email; the response carries the token and link, shown once."""
-    settings = _settings(request)
+    settings = app_settings(request)
     await flags_service.require_enabled(session, ctx.tenant_id, "member_invitations", settings)
     invitation, token = await members_service.create_invitation(
         session,
@@ -395,7 +391,7 @@ async def create_api_key(
     body: ApiKeyCreate, ctx: ApiKeysWrite, session: SessionDep, request: Request
 ) -> ApiKeyCreated:
     """Creates a key for integrators; the key itself is in this response only."""
-    await flags_service.require_enabled(session, ctx.tenant_id, "api_keys", _settings(request))
+    await flags_service.require_enabled(session, ctx.tenant_id, "api_keys", app_settings(request))
     api_key, key = await api_keys_service.create_api_key(
         session, ctx.tenant_id, body, created_by=ctx.user.id if ctx.user else None
     )
