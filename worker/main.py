@@ -190,7 +190,15 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
             second=0,  # every minute
             unique=True,
             timeout=120,
-        )
+        ),
+        cron(
+            knowledge_tasks.recheck_knowledge,
+            name="recheck_knowledge",
+            minute=set(range(5, 60, 10)),  # every ten minutes, off the sweeper's minute
+            second=30,
+            unique=True,
+            timeout=300,
+        ),
     ]
 
 
@@ -203,6 +211,7 @@ class WorkerSettings:
     functions: ClassVar[list[Function | WorkerCoroutine]] = [
         func(ping, name="ping"),
         func(knowledge_tasks.index_next_document, name="index_next_document", timeout=1800),
+        func(knowledge_tasks.reembed_knowledge, name="reembed_knowledge", timeout=3600),
     ]
     cron_jobs: ClassVar[list[CronJob]] = cron_jobs(_settings)
     redis_settings: ClassVar[RedisSettings] = redis_settings(_settings)

@@ -298,20 +298,16 @@ async def test_another_tenants_chunks_never_appear(
     assert await run(db, embedder, library.tenant_id, "XK-4471", document_ids=[other.catalog]) == []
 
 
-async def test_documents_that_are_not_ready_are_excluded(
+async def test_a_document_being_indexed_again_keeps_serving_its_chunks(
     db: AsyncSession, embedder: LocalEmbedder, library: Library
 ) -> None:
+    # "Draft" is in the embedding step: the chunks it has are the ones its last indexing made,
+    # and they serve until the new ones replace them in one transaction.
     for mode in ("hybrid", "vector", "text"):
         hits = await run(db, embedder, library.tenant_id, "Zanzibar ferry timetable", mode=mode)
-        assert library.chunk("HIDDEN") not in ids(hits)
-
-    await db.execute(
-        text("UPDATE document SET status = 'ready' WHERE id = :id"), {"id": library.draft}
-    )
+        assert hits[0].chunk_id == library.chunk("HIDDEN")
     hits = await run(db, embedder, library.tenant_id, "Zanzibar ferry timetable")
-    assert hits[0].chunk_id == library.chunk("HIDDEN")
-    assert hits[0].vector_rank == 1
-    assert hits[0].text_rank == 1
+    assert (hits[0].vector_rank, hits[0].text_rank) == (1, 1)
 
 
 async def test_filters_by_document_collection_and_tag(
@@ -405,9 +401,7 @@ async def test_queries_without_usable_terms_do_not_fail(
 
     # 'simple' has no stop words: "the" is an ordinary term.
     the = await run(db, embedder, tenant, "the", mode="text")
-    assert {library.chunk("BRACKET"), library.chunk("HIDDEN")} & set(ids(the)) == {
-        library.chunk("BRACKET")
-    }
+    assert {library.chunk("BRACKET"), library.chunk("HIDDEN")} <= set(ids(the))
     # Operators and quotes in a web search query.
     quoted = await run(db, embedder, tenant, '"spare bracket" -Lisbon or Porto', mode="text")
     assert ids(quoted) == [library.chunk("INVOICE")]

@@ -198,7 +198,11 @@ async def test_ping_is_a_plain_coroutine() -> None:
 def test_worker_settings() -> None:
     names = {func(f).name for f in WorkerSettings.functions}
     assert "ping" in names
-    assert [job.name for job in WorkerSettings.cron_jobs] == ["sweep_stale_documents"]
+    assert {"index_next_document", "reembed_knowledge"} <= names
+    assert {job.name for job in WorkerSettings.cron_jobs} >= {
+        "sweep_stale_documents",
+        "recheck_knowledge",
+    }
     assert WorkerSettings.retry_jobs is True
     assert WorkerSettings.max_tries == 5
     assert set(settings_kwargs()) >= {

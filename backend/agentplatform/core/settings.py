@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     indexing_max_attempts: int = Field(default=5, ge=1)
     url_fetch_timeout_seconds: float = Field(default=20.0, gt=0)
     url_fetch_allow_private: bool = False
+    knowledge_url_refresh_seconds: int = Field(default=86_400, ge=0)  # 0: never re-fetch pages
+    knowledge_failed_recheck_seconds: int = Field(default=3_600, ge=0)  # 0: never retry failures
+    reembed_batch_size: int = Field(default=64, ge=1, le=2048)
 
     # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --
     feature_flags: dict[str, bool] = Field(default_factory=dict)

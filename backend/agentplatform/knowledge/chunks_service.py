@@ -7,11 +7,12 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.ai.local_embedder import MODEL_NAME, aget_local_embedder
+from agentplatform.ai.local_embedder import aget_local_embedder
 from agentplatform.core.errors import Conflict, NotFound
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.documents_service import get_document
+from agentplatform.knowledge.embedding import active_ref, embedder_for, locked_index
 from agentplatform.knowledge.models import Chunk, DocumentStatus
 
 EDITABLE = (DocumentStatus.ready, DocumentStatus.failed)
@@ -37,7 +38,8 @@ async def update_chunk_text(
     chunk_id: uuid.UUID,
     text: str,
 ) -> Chunk:
-    """Replaces the text, embeds it with the local model and keeps the document's token total."""
+    """Replaces the text, embeds it with the model the tenant's vectors come from and keeps the
+    document's token total (a re-embedding under way embeds it again with its model)."""
     document = await get_document(session, tenant_id, document_id)
     chunk = await session.scalar(
         select(Chunk).where(
@@ -49,13 +51,16 @@ async def update_chunk_text(
     if document.status not in EDITABLE:
         # The worker is about to replace every chunk of the document; the edit would be lost.
         raise Conflict("The document is being indexed; edit its chunks once it is ready")
-    embedder = await aget_local_embedder(settings.local_embedding_model_path)
-    vector = (await embedder.aembed([text]))[0].tolist()
-    tokens = embedder.count_tokens([text])[0]
+    index = await locked_index(session, tenant_id)
+    embedder = await embedder_for(session, settings, tenant_id, active_ref(index))
+    vector = (await embedder.embed_and_record(session, tenant_id, [text]))[0]
+    local = await aget_local_embedder(settings.local_embedding_model_path)
+    tokens = local.count_tokens([text])[0]
     document.token_count = max(0, document.token_count - chunk.token_count + tokens)
-    document.embedding_model = MODEL_NAME
+    document.embedding_model = embedder.ref.model
     chunk.text = text
     chunk.token_count = tokens
     chunk.embedding = vector
+    chunk.pending_embedding = None
     await session.flush()
     return chunk

@@ -26,7 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow
 
-EMBEDDING_DIMENSIONS = 384  # the local all-MiniLM-L6-v2; other models come with reindexing
+#: Every model's vectors have this size: the local all-MiniLM-L6-v2's, and provider models are
+#: asked for it (the `dimensions` parameter of OpenAI's text-embedding-3 models).
+EMBEDDING_DIMENSIONS = 384
 
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:
@@ -88,9 +90,15 @@ class Document(IdMixin, TimestampMixin, Base):
     chunk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     token_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     embedding_model: Mapped[str | None] = mapped_column(String(200))
+    # The bytes last indexed (for a web page, what the URL served then; `sha256` is its identity).
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    # When the scheduled re-check takes it again: a web page to re-fetch, or a document that failed
+    # for a passing reason (network, provider). None: nothing scheduled.
+    recheck_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         UniqueConstraint("tenant_id", "sha256"),
+        Index("ix_document_recheck_at", "recheck_at", postgresql_where="recheck_at IS NOT NULL"),
         Index("ix_document_tenant_id_status", "tenant_id", "status"),
     )
 
@@ -107,6 +115,8 @@ class Chunk(IdMixin, Base):
     page_end: Mapped[int | None] = mapped_column(Integer)
     token_count: Mapped[int] = mapped_column(Integer)
     embedding: Mapped[list[float] | None] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
+    # The vector from the model a re-embedding moves to; moved into `embedding` when all are done.
+    pending_embedding: Mapped[list[float] | None] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed("to_tsvector('simple'::regconfig, text)", persisted=True)
     )
@@ -125,4 +135,47 @@ class Chunk(IdMixin, Base):
             postgresql_ops={"embedding": "vector_cosine_ops"},
         ),
         Index("ix_chunk_search_vector", "search_vector", postgresql_using="gin"),
+    )
+
+
+class IndexState(enum.StrEnum):
+    ready = "ready"  # `embedding` holds the active model's vectors for every chunk
+    building = "building"  # re-embedding with the target model; the active one keeps serving
+    failed = "failed"  # the re-embedding stopped (see last_error); the active one keeps serving
+
+
+class KnowledgeIndex(Base):
+    """Which embedding model a tenant's chunk vectors come from, and a move to another one.
+
+    A model is named by `model` and, for a provider's, its `endpoint` ("<kind> <base url>"):
+    the same model behind the same endpoint gives the same vectors, whichever key is used.
+    """
+
+    __tablename__ = "knowledge_index"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(200))
+    endpoint: Mapped[str | None] = mapped_column(String(2100))
+    provider_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ai_provider.id", ondelete="SET NULL")
+    )
+    state: Mapped[IndexState] = mapped_column(
+        _enum(IndexState, "knowledge_index_state"), default=IndexState.ready
+    )
+    target_model: Mapped[str | None] = mapped_column(String(200))
+    target_endpoint: Mapped[str | None] = mapped_column(String(2100))
+    target_provider_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ai_provider.id", ondelete="SET NULL")
+    )
+    chunks_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chunks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), default=utcnow, onupdate=utcnow
     )

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 
+from agentplatform.ai.provider_errors import PROVIDER_ERRORS
+from agentplatform.ai.usage import TokenBudgetExceeded
 from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (
@@ -24,9 +26,12 @@ from agentplatform.knowledge import (
     chunks_service,
     collections_service,
     documents_service,
+    index_service,
+    reembedding,
     search_service,
     stats_service,
 )
+from agentplatform.knowledge.embedding import EmbeddingUnavailable
 from agentplatform.knowledge.models import DocumentStatus, SourceKind
 from agentplatform.knowledge.schemas import (
     ChunkRead,
@@ -36,7 +41,9 @@ from agentplatform.knowledge.schemas import (
     CollectionUpdate,
     DocumentRead,
     DocumentUpdate,
+    KnowledgeIndexRead,
     KnowledgeStats,
+    ReindexQueued,
     SearchHitRead,
     SearchRequest,
     SearchResponse,
@@ -51,6 +58,16 @@ router = APIRouter(prefix="/tenants/{tenant_id}/knowledge", tags=["knowledge"])
 READ_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
 WRITE_ERRORS = problem_responses(
     Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed, PayloadTooLarge, RateLimited
+)
+
+
+# Search and chunk edits embed text with the index's model, which may be a provider's.
+EMBEDDING_ERRORS = (EmbeddingUnavailable, TokenBudgetExceeded, *PROVIDER_ERRORS)
+SEARCH_ERRORS = problem_responses(
+    Unauthorized, Forbidden, NotFound, ValidationFailed, RateLimited, *EMBEDDING_ERRORS
+)
+CHUNK_WRITE_ERRORS = problem_responses(
+    Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed, RateLimited, *EMBEDDING_ERRORS
 )
 
 
@@ -195,11 +212,11 @@ async def reindex_document(
     return DocumentRead.model_validate(document)
 
 
-@router.post("/search", response_model=SearchResponse, responses=READ_ERRORS)
+@router.post("/search", response_model=SearchResponse, responses=SEARCH_ERRORS)
 async def search_knowledge(
     body: SearchRequest, ctx: KnowledgeRead, session: SessionDep, request: Request
 ) -> SearchResponse:
-    """Hybrid search (meaning and exact words, fused by reciprocal rank) over ready documents."""
+    """Hybrid search (meaning and exact words, fused by reciprocal rank) over indexed documents."""
     hits, model = await search_service.search_for_request(
         session, app_settings(request), ctx.tenant_id, body
     )
@@ -207,6 +224,44 @@ async def search_knowledge(
         hits=[SearchHitRead.model_validate(hit, from_attributes=True) for hit in hits],
         embedding_model=model,
     )
+
+
+@router.post(
+    "/collections/{collection_id}/reindex",
+    response_model=ReindexQueued,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=WRITE_ERRORS,
+)
+async def reindex_collection(
+    collection_id: uuid.UUID, ctx: KnowledgeWrite, session: SessionDep
+) -> ReindexQueued:
+    """Indexes every document of the collection again; current chunks serve until replaced."""
+    return await index_service.reindex_collection(session, ctx.tenant_id, collection_id)
+
+
+@router.get("/index", response_model=KnowledgeIndexRead, responses=READ_ERRORS)
+async def get_index(
+    ctx: KnowledgeRead, session: SessionDep, request: Request
+) -> KnowledgeIndexRead:
+    """The embedding model behind the workspace's vectors, and a move to another one with its
+    progress (the AI settings' embedding model changed: the current vectors serve until the new
+    ones are all made)."""
+    return await index_service.index_status(session, app_settings(request), ctx.tenant_id)
+
+
+@router.post(
+    "/index/rebuild",
+    response_model=KnowledgeIndexRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=WRITE_ERRORS,
+)
+async def rebuild_index(
+    ctx: KnowledgeWrite, session: SessionDep, request: Request
+) -> KnowledgeIndexRead:
+    """Embeds every chunk again with the configured model (also to retry a failed move)."""
+    settings = app_settings(request)
+    await reembedding.rebuild(session, settings, ctx.tenant_id)
+    return await index_service.index_status(session, settings, ctx.tenant_id)
 
 
 @router.get("/collections", response_model=list[CollectionRead], responses=READ_ERRORS)
@@ -277,7 +332,7 @@ async def list_chunks(
 @router.patch(
     "/documents/{document_id}/chunks/{chunk_id}",
     response_model=ChunkRead,
-    responses=WRITE_ERRORS,
+    responses=CHUNK_WRITE_ERRORS,
 )
 async def update_chunk(
     document_id: uuid.UUID,

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AnyHttpUrl, Field, StringConstraints
 
 from agentplatform.core.schemas import InputModel, OutputModel
-from agentplatform.knowledge.models import DocumentStatus, SourceKind
+from agentplatform.knowledge.models import DocumentStatus, IndexState, SourceKind
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
@@ -150,3 +150,31 @@ class KnowledgeStats(OutputModel):
     recent_failures: list[FailedDocumentRead] = Field(
         description="Up to 5 failed documents, most recently updated first"
     )
+
+
+class EmbeddingModelRead(OutputModel):
+    model: str
+    endpoint: str | None = Field(description="'<kind> <base url>' of a provider; null: local")
+
+
+class KnowledgeIndexRead(OutputModel):
+    """The model the workspace's vectors come from, and a move to another one if under way."""
+
+    active: EmbeddingModelRead
+    configured: EmbeddingModelRead = Field(
+        description="What the AI settings choose now; differs from `active` until a move ends"
+    )
+    state: IndexState
+    target: EmbeddingModelRead | None
+    chunks_total: int
+    chunks_done: int
+    progress: float = Field(ge=0, le=1)
+    attempts: int
+    last_error: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class ReindexQueued(OutputModel):
+    queued: int = Field(description="Documents put back in the indexing queue")
+    busy: int = Field(description="Documents left alone because they are being indexed already")

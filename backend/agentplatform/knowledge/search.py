@@ -1,10 +1,11 @@
 """Knowledge search: vector, full-text and hybrid (Reciprocal Rank Fusion) over a tenant's chunks.
 
 A service function with no HTTP: the caller resolves the tenant and embeds the query (the query
-vector must come from the model that embedded the chunks). Only chunks of the tenant's documents
-whose status is `ready` are searched, narrowed by the optional document, collection and tag
-filters. `None` means "no filter"; an empty sequence means "nothing matches" (an agent restricted
-to no collection must not see all of them).
+vector must come from the model that embedded the chunks). Every chunk of the tenant's documents
+is searched, narrowed by the optional document, collection and tag filters: a document has chunks
+only once indexed, and while it is indexed again (or after that failed) its previous chunks keep
+serving until new ones replace them. `None` means "no filter"; an empty sequence means "nothing
+matches" (an agent restricted to no collection must not see all of them).
 
 Two legs, each returning at most `candidates` chunk ids with their rank (1 = best):
 
@@ -61,7 +62,6 @@ from agentplatform.knowledge.models import (
     EMBEDDING_DIMENSIONS,
     Chunk,
     Document,
-    DocumentStatus,
 )
 
 SearchMode = Literal["hybrid", "vector", "text"]
@@ -229,7 +229,7 @@ def fuse(
 
 @dataclass(frozen=True, slots=True)
 class _Scope:
-    """Which chunks a search may return: the tenant's, of ready documents, within the filters."""
+    """Which chunks a search may return: the tenant's, within the filters."""
 
     tenant_id: uuid.UUID
     document_ids: list[uuid.UUID] | None
@@ -237,10 +237,7 @@ class _Scope:
     tags: list[str] | None
 
     def documents(self) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = [
-            Document.tenant_id == self.tenant_id,
-            Document.status == DocumentStatus.ready,
-        ]
+        conditions: list[ColumnElement[bool]] = [Document.tenant_id == self.tenant_id]
         if self.document_ids is not None:
             conditions.append(Document.id.in_(self.document_ids))
         if self.collection_ids is not None:
@@ -453,7 +450,7 @@ async def _load_hits(
     hits: list[SearchHit] = []
     for item in ranked:
         row = rows.get(item.chunk_id)
-        if row is None:  # deleted or no longer ready since the legs ran
+        if row is None:  # deleted since the legs ran
             continue
         hits.append(
             SearchHit(

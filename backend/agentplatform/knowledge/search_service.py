@@ -1,4 +1,4 @@
-"""Search as the API offers it: embed the query locally, apply an agent's knowledge scope."""
+"""Search as the API offers it: embed the query with the index's model, apply an agent's scope."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.agents.service import get_agent
-from agentplatform.ai.local_embedder import MODEL_NAME, aget_local_embedder
 from agentplatform.core.settings import Settings
+from agentplatform.knowledge.embedding import active_model, embedder_for
 from agentplatform.knowledge.models import Document
 from agentplatform.knowledge.schemas import SearchRequest
 from agentplatform.knowledge.search import SearchHit, search
@@ -25,10 +25,11 @@ async def search_for_request(
         allowed = await readable_documents(session, tenant_id, agent.knowledge or {})
         if allowed is not None:
             document_ids = [d for d in (document_ids or allowed) if d in allowed]
+    model = await active_model(session, tenant_id)
     vector: list[float] = []
     if body.mode != "text":
-        embedder = await aget_local_embedder(settings.local_embedding_model_path)
-        vector = (await embedder.aembed([body.query]))[0].tolist()
+        embedder = await embedder_for(session, settings, tenant_id, model)
+        vector = (await embedder.embed_and_record(session, tenant_id, [body.query]))[0]
     hits = await search(
         session,
         tenant_id,
@@ -40,7 +41,7 @@ async def search_for_request(
         collection_ids=body.collection_ids,
         tags=body.tags,
     )
-    return hits, MODEL_NAME
+    return hits, model.model
 
 
 async def readable_documents(
