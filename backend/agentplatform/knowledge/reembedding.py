@@ -19,9 +19,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.ai.provider_errors import (
@@ -148,6 +148,14 @@ async def rebuild(
 # --- the job ----------------------------------------------------------------------------------
 
 
+_CHUNKS = cast(Table, Chunk.__table__)
+_SET_PENDING = (
+    update(_CHUNKS)
+    .where(_CHUNKS.c.id == bindparam("chunk_id"), _CHUNKS.c.text == bindparam("chunk_text"))
+    .values(pending_embedding=bindparam("vector"))
+)
+
+
 @dataclass(frozen=True)
 class _Batch:
     ids: list[uuid.UUID]
@@ -234,19 +242,26 @@ async def _embed_missing(
         batch = _Batch([row.id for row in rows], [row.text for row in rows])
         async with unit_of_work(maker, None) as session:
             vectors = await embedder.embed_and_record(session, tenant_id, batch.texts)
-            for chunk_id, text, vector in zip(batch.ids, batch.texts, vectors, strict=True):
-                # A chunk edited since it was read keeps no pending vector: it is read again.
-                await session.execute(
-                    update(Chunk)
-                    .where(Chunk.id == chunk_id, Chunk.text == text)
-                    .values(pending_embedding=vector)
-                )
-            index = await session.get(KnowledgeIndex, tenant_id)
-            if index is not None:
-                done = _tenant_chunks(tenant_id).where(Chunk.pending_embedding.is_not(None))
-                index.chunks_done = await session.scalar(done) or 0
-                index.chunks_total = await session.scalar(_tenant_chunks(tenant_id)) or 0
-                index.heartbeat_at = utcnow()
+            # The index row before any chunk, as every writer does (no deadlock with a change
+            # of model that clears the pending vectors meanwhile).
+            index = await _index_for_update(session, tenant_id)
+            current = target_ref(index)
+            if index.state is not IndexState.building or current is None:
+                return True
+            if not current.same_vectors(target):
+                return True
+            # A chunk edited since it was read keeps no pending vector: it is read again.
+            await session.execute(
+                _SET_PENDING,
+                [
+                    {"chunk_id": chunk_id, "chunk_text": text, "vector": vector}
+                    for chunk_id, text, vector in zip(batch.ids, batch.texts, vectors, strict=True)
+                ],
+            )
+            done = _tenant_chunks(tenant_id).where(Chunk.pending_embedding.is_not(None))
+            index.chunks_done = await session.scalar(done) or 0
+            index.chunks_total = await session.scalar(_tenant_chunks(tenant_id)) or 0
+            index.heartbeat_at = utcnow()
 
 
 async def _switch(

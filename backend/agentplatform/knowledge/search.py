@@ -77,8 +77,9 @@ MAX_CANDIDATES = 1_000
 #: the iterative index scan. Below this size an exact answer is worth its cost.
 EXACT_SCAN_MAX_ROWS = 20_000
 
-#: pgvector's defaults and limits for the settings changed on the index path.
-HNSW_EF_SEARCH_DEFAULT = 40
+#: The HNSW candidate list (pgvector's default is 40); see bench/knowledge.py for the trade-off.
+HNSW_EF_SEARCH = 40
+#: pgvector's limits and defaults for the settings changed on the index path.
 HNSW_EF_SEARCH_MAX = 1_000
 HNSW_MAX_SCAN_TUPLES_DEFAULT = 20_000
 HNSW_MAX_SCAN_TUPLES_CAP = 1_000_000
@@ -314,7 +315,7 @@ async def _vector_leg(
     filtered_rows = max(estimated_rows, exact_scan_max_rows + 1)
     settings = {
         "hnsw.iterative_scan": "relaxed_order",
-        "hnsw.ef_search": str(min(max(candidates, HNSW_EF_SEARCH_DEFAULT), HNSW_EF_SEARCH_MAX)),
+        "hnsw.ef_search": str(min(max(candidates, HNSW_EF_SEARCH), HNSW_EF_SEARCH_MAX)),
         "hnsw.max_scan_tuples": str(_scan_budget(candidates, filtered_rows, table_rows)),
     }
     previous = await _set_local(session, settings)
