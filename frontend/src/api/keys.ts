@@ -10,10 +10,15 @@ export interface AgentListParams extends PageParams {
   status: string;
 }
 
-/** The knowledge documents list's filters and page (empty strings: no filter). */
+/**
+ * The knowledge documents list's filters and page (empty strings: no filter): `q` searches
+ * titles and file names, `collection` is a collection's id, `tag` one tag.
+ */
 export interface DocumentListParams extends PageParams {
   q: string;
   status: string;
+  collection: string;
+  tag: string;
 }
 
 /** A range of UTC days, `YYYY-MM-DD`, both ends included. */
@@ -48,10 +53,25 @@ export const queryKeys = {
     ['tenants', tenantId, 'agents', 'revisions', agentId, page] as const,
   agentRevision: (tenantId: string, agentId: string, version: number) =>
     ['tenants', tenantId, 'agents', 'revisions', agentId, 'version', version] as const,
+  knowledge: (tenantId: string) => ['tenants', tenantId, 'knowledge'] as const,
   knowledgeDocuments: (tenantId: string) =>
     ['tenants', tenantId, 'knowledge', 'documents'] as const,
   knowledgeDocumentList: (tenantId: string, params: DocumentListParams) =>
     ['tenants', tenantId, 'knowledge', 'documents', 'list', params] as const,
+  knowledgeDocument: (tenantId: string, documentId: string) =>
+    ['tenants', tenantId, 'knowledge', 'documents', 'detail', documentId] as const,
+  knowledgeDocumentChunks: (tenantId: string, documentId: string) =>
+    ['tenants', tenantId, 'knowledge', 'chunks', documentId] as const,
+  /** `indexedAt`: a new indexing replaces every chunk, so it is part of the key. */
+  knowledgeChunks: (
+    tenantId: string,
+    documentId: string,
+    indexedAt: string | null,
+    page: PageParams,
+  ) => ['tenants', tenantId, 'knowledge', 'chunks', documentId, indexedAt, page] as const,
+  knowledgeCollections: (tenantId: string) =>
+    ['tenants', tenantId, 'knowledge', 'collections'] as const,
+  knowledgeStats: (tenantId: string) => ['tenants', tenantId, 'knowledge', 'stats'] as const,
   ai: (tenantId: string) => ['tenants', tenantId, 'ai'] as const,
   aiSettings: (tenantId: string) => ['tenants', tenantId, 'ai', 'settings'] as const,
   aiProviders: (tenantId: string) => ['tenants', tenantId, 'ai', 'providers'] as const,

@@ -1,36 +1,26 @@
-import { useCallback, useState } from 'react';
-
-import type { DocumentListParams } from '../api/keys';
-import { useDocuments } from '../api/useKnowledge';
-import { Button } from '../components/Button';
+import { useCollections } from '../api/useKnowledgeCollections';
+import { useWorkspaceRole } from '../api/useTenants';
 import { Card, PageHeader } from '../components/Card';
-import { Pager } from '../components/Pager';
-import { ListSkeleton } from '../components/Skeleton';
-import { EmptyState, ErrorState } from '../components/States';
-import { SearchStatusFilters, type SearchStatusValues } from '../components/SearchStatusFilters';
-import { DocumentTable } from '../features/knowledge/DocumentTable';
-import { DOCUMENT_STATUSES, SUPPORTED_FORMATS } from '../features/knowledge/labels';
+import { AddUrlButton } from '../features/knowledge/AddUrlDialog';
+import { DocumentDrawer } from '../features/knowledge/detail/DocumentDrawer';
+import { DocumentsSection } from '../features/knowledge/documents/DocumentsSection';
+import { useKnowledgeUrl } from '../features/knowledge/documents/useKnowledgeUrl';
 import { PasteTextButton } from '../features/knowledge/PasteTextDialog';
-import { SearchPanel } from '../features/knowledge/SearchPanel';
+import { SearchPanel } from '../features/knowledge/search/SearchPanel';
+import { StatsSection } from '../features/knowledge/stats/StatsSection';
 import { UploadArea } from '../features/knowledge/UploadArea';
 import { useTenantId } from '../layout/useTenantId';
 
-const PAGE_SIZE = 25;
-
+/**
+ * The knowledge base: numbers at a glance, adding documents, browsing them by collection, tag
+ * and status, one document in a drawer (named in the URL), and a search to try.
+ */
 export function KnowledgePage() {
   const tenantId = useTenantId();
-  const [params, setParams] = useState<DocumentListParams>({
-    q: '',
-    status: '',
-    limit: PAGE_SIZE,
-    offset: 0,
-  });
-  const documents = useDocuments(tenantId, params);
-  const filtered = params.q !== '' || params.status !== '';
-  const changeFilters = useCallback(
-    (next: SearchStatusValues) => setParams((current) => ({ ...current, ...next, offset: 0 })),
-    [],
-  );
+  const { canManage } = useWorkspaceRole(tenantId);
+  const { state, update, documentHref } = useKnowledgeUrl();
+  const collections = useCollections(tenantId).data ?? [];
+  const target = collections.find((c) => c.id === state.collection);
 
   return (
     <>
@@ -38,60 +28,51 @@ export function KnowledgePage() {
         title="Knowledge"
         description="Documents your agents look answers up in. Each is split into passages and indexed for search."
       />
+      {canManage ? null : (
+        <p className="mb-gutter rounded-control bg-surface-sunken px-4 py-3 text-sm text-ink-muted">
+          You can look but not change: only owners and admins add, edit and delete documents.
+        </p>
+      )}
       <div className="space-y-section">
-        <Card title="Add documents" actions={<PasteTextButton tenantId={tenantId} />}>
-          <UploadArea tenantId={tenantId} />
-        </Card>
-        <Card title="Documents">
-          <SearchStatusFilters
-            value={{ q: params.q, status: params.status }}
-            onChange={changeFilters}
-            statuses={DOCUMENT_STATUSES}
-            noun="documents"
-            placeholder="Search by title"
-          />
-          {documents.isPending ? (
-            <ListSkeleton rows={4} label="Loading documents" />
-          ) : documents.isError ? (
-            <ErrorState error={documents.error} onRetry={() => void documents.refetch()} />
-          ) : documents.data.items.length === 0 ? (
-            filtered ? (
-              <EmptyState
-                title="No documents match"
-                action={
-                  <Button variant="secondary" onClick={() => changeFilters({ q: '', status: '' })}>
-                    Clear filters
-                  </Button>
-                }
-              >
-                Nothing has “{params.q || 'that'}” in its title
-                {params.status ? ` with status ${params.status}` : ''}.
-              </EmptyState>
-            ) : (
-              <EmptyState title="No documents yet">
-                Upload {SUPPORTED_FORMATS} files (drop them above or choose them), or paste text.
-                They are indexed in the background; agents find them once they are ready.
-              </EmptyState>
-            )
-          ) : (
-            <>
-              <DocumentTable tenantId={tenantId} documents={documents.data.items} />
-              <Pager
-                page={{ limit: params.limit, offset: params.offset }}
-                total={documents.data.total}
-                onChange={(page) => setParams((current) => ({ ...current, offset: page.offset }))}
-                noun="documents"
-              />
-            </>
-          )}
-        </Card>
+        <StatsSection tenantId={tenantId} canManage={canManage} documentHref={documentHref} />
+        {canManage ? (
+          <Card
+            title="Add documents"
+            description={target ? `New documents go into ${target.name}.` : undefined}
+            actions={
+              <div className="flex gap-2">
+                <AddUrlButton tenantId={tenantId} collectionId={target?.id} />
+                <PasteTextButton tenantId={tenantId} collectionId={target?.id} />
+              </div>
+            }
+          >
+            <UploadArea tenantId={tenantId} collectionId={target?.id} />
+          </Card>
+        ) : null}
+        <DocumentsSection
+          tenantId={tenantId}
+          canManage={canManage}
+          state={state}
+          onChange={update}
+          documentHref={documentHref}
+        />
         <Card
           title="Search"
           description="Try a question to see which passages an agent would find."
         >
-          <SearchPanel tenantId={tenantId} />
+          <SearchPanel tenantId={tenantId} collections={collections} documentHref={documentHref} />
         </Card>
       </div>
+      {state.document ? (
+        <DocumentDrawer
+          key={state.document}
+          tenantId={tenantId}
+          documentId={state.document}
+          collections={collections}
+          canManage={canManage}
+          onClose={() => update({ document: '' })}
+        />
+      ) : null}
     </>
   );
 }

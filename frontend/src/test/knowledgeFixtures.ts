@@ -1,5 +1,13 @@
 /** Knowledge documents and search hits as the API returns them. */
-import type { DocumentRead, PageDocumentRead, SearchResponse } from '../client';
+import type {
+  ChunkRead,
+  CollectionRead,
+  DocumentRead,
+  KnowledgeStats,
+  PageChunkRead,
+  PageDocumentRead,
+  SearchResponse,
+} from '../client';
 
 export const DOCUMENT_ID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 
@@ -49,3 +57,49 @@ export const searchResponse: SearchResponse = {
     },
   ],
 };
+
+export const COLLECTION_ID = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+
+export const pricingCollection: CollectionRead = {
+  id: COLLECTION_ID,
+  name: 'Pricing',
+  description: 'Plans and price lists',
+  document_count: 1,
+  created_at: '2026-03-01T09:00:00Z',
+  updated_at: '2026-03-01T09:00:00Z',
+};
+
+export function knowledgeStats(overrides: Partial<KnowledgeStats> = {}): KnowledgeStats {
+  return {
+    documents_by_status: {
+      queued: 0,
+      parsing: 0,
+      chunking: 0,
+      embedding: 0,
+      ready: 1,
+      failed: 0,
+    },
+    total_documents: 1,
+    total_chunks: 12,
+    total_tokens: 3_400,
+    storage_bytes: 48_213,
+    last_indexed_at: '2026-03-02T10:01:00Z',
+    recent_failures: [],
+    ...overrides,
+  };
+}
+
+export const firstChunk: ChunkRead = {
+  id: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c',
+  document_id: DOCUMENT_ID,
+  index: 0,
+  text: 'The business plan costs 49 € per seat.',
+  heading_path: ['Plans', 'Business'],
+  page_start: 2,
+  page_end: 3,
+  token_count: 11,
+};
+
+export function chunkPage(items: ChunkRead[], total = items.length): PageChunkRead {
+  return { items, total, limit: 10, offset: 0 };
+}

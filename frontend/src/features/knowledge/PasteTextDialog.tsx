@@ -6,8 +6,14 @@ import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { FormError, TextAreaField, TextField } from '../../components/Field';
 
+export interface PasteTextButtonProps {
+  tenantId: string;
+  /** The collection the text goes into, or ''. */
+  collectionId?: string;
+}
+
 /** "Paste text" button and the dialog that adds the text (Markdown is recognised) as a document. */
-export function PasteTextButton({ tenantId }: { tenantId: string }) {
+export function PasteTextButton({ tenantId, collectionId = '' }: PasteTextButtonProps) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
@@ -23,7 +29,10 @@ export function PasteTextButton({ tenantId }: { tenantId: string }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    add.mutate({ title: title.trim(), text }, { onSuccess: close });
+    add.mutate(
+      { title: title.trim(), text, ...(collectionId ? { collection_id: collectionId } : {}) },
+      { onSuccess: close },
+    );
   }
 
   return (

@@ -24,8 +24,14 @@ function uploadError(error: unknown): string {
   return errorMessage(error);
 }
 
+export interface UploadAreaProps {
+  tenantId: string;
+  /** The collection new documents go into, or ''. */
+  collectionId?: string;
+}
+
 /** Drop files or pick them; each is uploaded in turn and its outcome listed under the area. */
-export function UploadArea({ tenantId }: { tenantId: string }) {
+export function UploadArea({ tenantId, collectionId = '' }: UploadAreaProps) {
   const upload = useUploadDocument(tenantId);
   const input = useRef<HTMLInputElement>(null);
   const nextKey = useRef(0);
@@ -48,7 +54,10 @@ export function UploadArea({ tenantId }: { tenantId: string }) {
     ]);
     for (const { file, key } of batch) {
       try {
-        const document = await upload.mutateAsync({ file });
+        const document = await upload.mutateAsync({
+          file,
+          ...(collectionId ? { collectionId } : {}),
+        });
         setOutcome(key, { state: 'done', title: document.title });
       } catch (error) {
         setOutcome(key, { state: 'error', message: uploadError(error) });
