@@ -35,10 +35,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Float,
-    Select,
     String,
+    Uuid,
+    any_,
+    bindparam,
     case,
     cast,
     column,
@@ -157,12 +160,17 @@ async def search(
 
     if any(values is not None and not values for values in (document_ids, collection_ids, tags)):
         return []
-    scope = _Scope(
-        tenant_id=tenant_id,
-        document_ids=None if document_ids is None else list(document_ids),
-        collection_ids=None if collection_ids is None else list(collection_ids),
-        tags=None if tags is None else list(tags),
+    scope = await _resolve(
+        session,
+        _Scope(
+            tenant_id=tenant_id,
+            document_ids=None if document_ids is None else list(document_ids),
+            collection_ids=None if collection_ids is None else list(collection_ids),
+            tags=None if tags is None else list(tags),
+        ),
     )
+    if scope.document_ids == []:
+        return []
     has_terms = await _has_text_terms(session, query)
 
     vector_ranking: list[tuple[uuid.UUID, float]] = []
@@ -237,6 +245,10 @@ class _Scope:
     collection_ids: list[uuid.UUID] | None
     tags: list[str] | None
 
+    @property
+    def narrowed(self) -> bool:
+        return any(f is not None for f in (self.document_ids, self.collection_ids, self.tags))
+
     def documents(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [Document.tenant_id == self.tenant_id]
         if self.document_ids is not None:
@@ -247,17 +259,56 @@ class _Scope:
             conditions.append(Document.tags.overlap(self.tags))
         return conditions
 
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """A scope turned into conditions on the chunk table alone (no join on the hot path): the
+    tenant, and the ids of the documents the filters leave (None: no filter)."""
+
+    tenant_id: uuid.UUID
+    document_ids: list[uuid.UUID] | None
+    rows: int  # chunks in scope according to their documents' chunk_count
+    table_rows: float  # the planner's estimate of the chunk table's rows (-1: never analysed)
+
     def chunks(self) -> list[ColumnElement[bool]]:
-        """Over chunk joined to document: the tenant is checked on both sides, and the document
-        ids on the chunk too so that the (tenant_id, document_id) index can serve them."""
         conditions: list[ColumnElement[bool]] = [Chunk.tenant_id == self.tenant_id]
         if self.document_ids is not None:
-            conditions.append(Chunk.document_id.in_(self.document_ids))
-        return [*conditions, *self.documents()]
+            ids = bindparam("scope_document_ids", self.document_ids, type_=ARRAY(Uuid))
+            conditions.append(Chunk.document_id == any_(ids))
+        return conditions
 
 
-def _scoped(statement: Select[Any], scope: _Scope) -> Select[Any]:
-    return statement.join(Document, Document.id == Chunk.document_id).where(*scope.chunks())
+async def _resolve(session: AsyncSession, scope: _Scope) -> _Resolved:
+    """One query: the documents the filters leave (if any filter), the size of the scope and
+    the table's size for the vector leg's plan."""
+    table_rows = (
+        select(_PG_CLASS.c.reltuples)
+        .where(_PG_CLASS.c.oid == cast(literal(Chunk.__tablename__), REGCLASS))
+        .scalar_subquery()
+    )
+    if not scope.narrowed:
+        in_scope = (
+            select(func.coalesce(func.sum(Document.chunk_count), 0))
+            .where(*scope.documents())
+            .scalar_subquery()
+        )
+        total = (await session.execute(select(in_scope, table_rows))).one()
+        return _Resolved(scope.tenant_id, None, int(total[0]), _reltuples(total[1]))
+    documents = select(Document.id, Document.chunk_count).where(*scope.documents()).subquery()
+    narrowed = (
+        await session.execute(
+            select(
+                func.coalesce(func.array_agg(documents.c.id), literal([], ARRAY(Uuid))),
+                func.coalesce(func.sum(documents.c.chunk_count), 0),
+                table_rows,
+            ).select_from(documents)
+        )
+    ).one()
+    return _Resolved(scope.tenant_id, list(narrowed[0]), int(narrowed[1]), _reltuples(narrowed[2]))
+
+
+def _reltuples(value: float | None) -> float:
+    return float(value) if value is not None else -1.0
 
 
 # --- vector leg -------------------------------------------------------------------------------
@@ -265,7 +316,7 @@ def _scoped(statement: Select[Any], scope: _Scope) -> Select[Any]:
 
 async def _vector_leg(
     session: AsyncSession,
-    scope: _Scope,
+    scope: _Resolved,
     query_vector: list[float],
     *,
     candidates: int,
@@ -295,10 +346,10 @@ async def _vector_leg(
        when its statistics say the filter is selective; that answer is exact too.
     """
     distance = Chunk.embedding.op("<=>", return_type=Float)(query_vector).label("distance")
-    nearest = _scoped(
-        select(Chunk.id.label("chunk_id"), distance).where(Chunk.embedding.is_not(None)), scope
+    nearest = select(Chunk.id.label("chunk_id"), distance).where(
+        Chunk.embedding.is_not(None), *scope.chunks()
     )
-    estimated_rows, table_rows = await _estimate_scope(session, scope)
+    estimated_rows, table_rows = scope.rows, scope.table_rows
 
     if estimated_rows <= exact_scan_max_rows:
         every = nearest.limit(exact_scan_max_rows + 1).cte("filtered").prefix_with("MATERIALIZED")
@@ -323,23 +374,6 @@ async def _vector_leg(
     found = [(row.chunk_id, float(row.distance)) for row in await session.execute(approximate)]
     await _set_local(session, previous)
     return sorted(found, key=lambda row: (row[1], str(row[0])))
-
-
-async def _estimate_scope(session: AsyncSession, scope: _Scope) -> tuple[int, float]:
-    """Chunks in scope according to their documents' `chunk_count` (every filter is on the
-    document), and the planner's estimate of the chunk table's rows (-1: never analysed)."""
-    in_scope = (
-        select(func.coalesce(func.sum(Document.chunk_count), 0))
-        .where(*scope.documents())
-        .scalar_subquery()
-    )
-    table_rows = (
-        select(_PG_CLASS.c.reltuples)
-        .where(_PG_CLASS.c.oid == cast(literal(Chunk.__tablename__), REGCLASS))
-        .scalar_subquery()
-    )
-    row = (await session.execute(select(in_scope, table_rows))).one()
-    return int(row[0]), float(row[1] if row[1] is not None else -1)
 
 
 def _scan_budget(candidates: int, filtered_rows: int, table_rows: float) -> int:
@@ -395,13 +429,13 @@ async def _has_text_terms(session: AsyncSession, query: str) -> bool:
 
 
 async def _text_leg(
-    session: AsyncSession, scope: _Scope, query: str, *, candidates: int
+    session: AsyncSession, scope: _Resolved, query: str, *, candidates: int
 ) -> list[tuple[uuid.UUID, float]]:
     """(chunk id, ts_rank_cd) of the best `candidates` full-text matches in scope, best first."""
     rank = func.ts_rank_cd(Chunk.search_vector, _tsquery(query), type_=Float).label("rank")
     statement = (
-        _scoped(select(Chunk.id.label("chunk_id"), rank), scope)
-        .where(_matches(query))
+        select(Chunk.id.label("chunk_id"), rank)
+        .where(*scope.chunks(), _matches(query))
         .order_by(rank.desc(), Chunk.id)
         .limit(candidates)
     )
@@ -413,7 +447,7 @@ async def _text_leg(
 
 async def _load_hits(
     session: AsyncSession,
-    scope: _Scope,
+    scope: _Resolved,
     ranked: list[FusedRank],
     query: str | None,
 ) -> list[SearchHit]:
@@ -434,7 +468,7 @@ async def _load_hits(
             ),
             else_=null(),
         )
-    statement = _scoped(
+    statement = (
         select(
             Chunk.id,
             Chunk.document_id,
@@ -444,9 +478,14 @@ async def _load_hits(
             Chunk.page_start,
             Chunk.page_end,
             headline.label("headline"),
-        ),
-        scope,
-    ).where(Chunk.id.in_([item.chunk_id for item in ranked]))
+        )
+        .join(Document, Document.id == Chunk.document_id)
+        .where(
+            *scope.chunks(),
+            Document.tenant_id == scope.tenant_id,
+            Chunk.id.in_([item.chunk_id for item in ranked]),
+        )
+    )
     rows = {row.id: row for row in await session.execute(statement)}
     hits: list[SearchHit] = []
     for item in ranked:
