@@ -61,9 +61,48 @@ def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> EmbeddedPos
     server = get_server(data_dir / "postgres", cleanup_mode="stop")
     socket_dir = server.get_postmaster_info().socket_dir
     pg = EmbeddedPostgres(data_dir=data_dir, socket_dir=str(socket_dir), server=server)
+    if asyncio.run(configure_memory(pg.admin_dsn())):
+        pg.stop()  # shared_buffers takes effect on a restart, once
+        server = get_server(data_dir / "postgres", cleanup_mode="stop")
+        socket_dir = server.get_postmaster_info().socket_dir
+        pg = EmbeddedPostgres(data_dir=data_dir, socket_dir=str(socket_dir), server=server)
     asyncio.run(ensure_database(pg.admin_dsn(), database))
     logger.info("embedded postgres ready", extra={"socket_dir": str(socket_dir)})
     return pg
+
+
+def memory_settings(total_bytes: int | None = None) -> dict[str, str]:
+    """PostgreSQL's usual sizing for a machine it shares with the app: shared_buffers a quarter
+    of the memory (at most 4 GB; the default 128 MB keeps a vector index of a few hundred
+    thousand chunks out of the cache, and every search then pays for reading it again), and the
+    planner told that half of it caches files."""
+    if total_bytes is None:
+        total_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    mb = total_bytes // (1024 * 1024)
+    shared = max(128, min(mb // 4, 4096))
+    return {"shared_buffers": f"{shared}MB", "effective_cache_size": f"{max(512, mb // 2)}MB"}
+
+
+async def configure_memory(admin_dsn: str) -> bool:
+    """Writes `memory_settings()` with ALTER SYSTEM; True if a restart is needed to apply them."""
+    wanted = memory_settings()
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        restart = False
+        for name, value in wanted.items():
+            current = await conn.fetchval(
+                "SELECT setting::bigint * pg_size_bytes(coalesce(nullif(unit, ''), '1')) "
+                "FROM pg_settings WHERE name = $1",
+                name,
+            )
+            if current != await conn.fetchval("SELECT pg_size_bytes($1)", value):
+                await conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+                restart = restart or name == "shared_buffers"
+        if not restart:
+            await conn.execute("SELECT pg_reload_conf()")
+        return restart
+    finally:
+        await conn.close()
 
 
 async def ensure_database(admin_dsn: str, database: str) -> None:
