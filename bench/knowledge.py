@@ -28,10 +28,12 @@ from agentplatform.core.migrations import upgrade_head
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.indexing import index_next
 from agentplatform.knowledge.models import EMBEDDING_DIMENSIONS
-from agentplatform.knowledge.search import search
+from agentplatform.knowledge.search import SearchMode, search
 from agentplatform.knowledge.storage import LocalStorage, storage_key
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+MODES: tuple[SearchMode, ...] = ("vector", "text", "hybrid")
 
 WORDS = [
     "price",
@@ -150,7 +152,8 @@ def _clustered(rng: np.random.Generator, n: int, centres: np.ndarray) -> np.ndar
     vectors = picks + 0.35 * rng.standard_normal((n, EMBEDDING_DIMENSIONS)) / np.sqrt(
         EMBEDDING_DIMENSIONS
     )
-    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 async def _load(dsn: str, tenant_chunks: int, total_chunks: int) -> tuple[uuid.UUID, np.ndarray]:
@@ -228,11 +231,11 @@ async def _measure(
         (" ".join(rng.choice(QUERY_WORDS, size=2)), [float(x) for x in queries[i % len(queries)]])
         for i in range(rounds)
     ]
-    rows = []
+    rows: list[tuple[str, float, float, float]] = []
     async with maker() as session:
-        for mode in ("vector", "text", "hybrid"):
+        for mode in MODES:
             for query, vector in asked[: max(5, rounds // 5)]:  # warm-up, not timed
-                await search(session, tenant, query, vector, mode=mode, exact_scan_max_rows=0)  # type: ignore[arg-type]
+                await search(session, tenant, query, vector, mode=mode, exact_scan_max_rows=0)
                 await session.rollback()
             latencies, answers = [], []
             for query, vector in asked:
@@ -242,7 +245,7 @@ async def _measure(
                     tenant,
                     query,
                     vector,
-                    mode=mode,  # type: ignore[arg-type]
+                    mode=mode,
                     exact_scan_max_rows=0,
                 )
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -271,7 +274,7 @@ async def _truth(
     tenant: uuid.UUID,
     query: str,
     vector: list[float],
-    mode: str,
+    mode: SearchMode,
 ) -> list[uuid.UUID]:
     """The exact answer: the same search forced to scan every row of the tenant."""
     await session.execute(text("SET LOCAL enable_indexscan = off"))
@@ -282,7 +285,7 @@ async def _truth(
         query,
         vector,
         mode=mode,
-        exact_scan_max_rows=10**9,  # type: ignore[arg-type]
+        exact_scan_max_rows=10**9,
     )
     return [h.chunk_id for h in hits]
 

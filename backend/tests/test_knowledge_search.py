@@ -541,6 +541,9 @@ async def test_filtered_hnsw_search_keeps_its_recall(
         )
     queries = clustered_unit_vectors(rng, 20, centres)
     await analyze(db)
+    # At 6,000 rows the planner rightly prefers sorting the tenant's 3,000 rows to walking the
+    # graph with the candidate list a half-table filter asks for; this test is about the walk.
+    await db.execute(text("SET LOCAL enable_sort = off"))
 
     recalls: list[float] = []
     exact_answers: list[list[uuid.UUID]] = []
