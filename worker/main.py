@@ -30,6 +30,7 @@ from agentplatform.core.worker_metrics import (
     record_queue_depth,
     serve_metrics,
 )
+from agentplatform.knowledge import graph_tasks
 from agentplatform.knowledge import tasks as knowledge_tasks
 from arq import ArqRedis, cron, func
 from arq.connections import RedisSettings
@@ -199,6 +200,13 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
             unique=True,
             timeout=300,
         ),
+        cron(
+            graph_tasks.sweep_stale_graph_extractions,
+            name="sweep_stale_graph_extractions",
+            second=15,  # every minute, off the document sweeper's second
+            unique=True,
+            timeout=120,
+        ),
     ]
 
 
@@ -212,6 +220,7 @@ class WorkerSettings:
         func(ping, name="ping"),
         func(knowledge_tasks.index_next_document, name="index_next_document", timeout=1800),
         func(knowledge_tasks.reembed_knowledge, name="reembed_knowledge", timeout=3600),
+        func(graph_tasks.extract_knowledge_graph, name="extract_knowledge_graph", timeout=1800),
     ]
     cron_jobs: ClassVar[list[CronJob]] = cron_jobs(_settings)
     redis_settings: ClassVar[RedisSettings] = redis_settings(_settings)

@@ -17,6 +17,8 @@ from agentplatform.ai.llm import ProviderKind
 from agentplatform.ai.providers_service import create_provider
 from agentplatform.ai.schemas import ProviderCreate
 from agentplatform.core.settings import Settings
+from agentplatform.knowledge.graph_models import Entity, EntityType, Extraction, Mention
+from agentplatform.knowledge.models import Chunk, Document, DocumentStatus, SourceKind
 from agentplatform.tenancy.api_keys_service import create_api_key
 from agentplatform.tenancy.members_service import create_invitation
 from agentplatform.tenancy.models import Membership, Role
@@ -85,6 +87,7 @@ async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
         Settings(),
     )
     agent = await create_agent(db, b.tenant.id, AgentConfig(name="b"), actor="test")
+    document, entity = await _knowledge_rows(db, b.tenant.id)
     await db.commit()
     known = {
         "membership_id": str(membership.id),
@@ -94,8 +97,45 @@ async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
         "agent_id": str(agent.id),
         "provider_id": str(provider.id),
         "version": "1",
+        "document_id": str(document),
+        "entity_id": str(entity),
     }
     return b, known
+
+
+async def _knowledge_rows(db: AsyncSession, tenant_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """A document with a chunk and a graph entity mentioned in it."""
+    document = Document(
+        tenant_id=tenant_id,
+        title="b",
+        source_kind=SourceKind.text,
+        content_type="text",
+        size_bytes=1,
+        sha256="b" * 64,
+        storage_key="b",
+        status=DocumentStatus.ready,
+        chunk_count=1,
+    )
+    db.add(document)
+    await db.flush()
+    chunk = Chunk(tenant_id=tenant_id, document_id=document.id, index=0, text="B", token_count=1)
+    entity = Entity(tenant_id=tenant_id, type=EntityType.other, key="b", name="B")
+    db.add_all([chunk, entity])
+    await db.flush()
+    db.add_all(
+        [
+            Mention(
+                tenant_id=tenant_id,
+                entity_id=entity.id,
+                document_id=document.id,
+                chunk_id=chunk.id,
+                count=1,
+            ),
+            Extraction(document_id=document.id, tenant_id=tenant_id),
+        ]
+    )
+    await db.flush()
+    return document.id, entity.id
 
 
 def test_there_are_tenant_routes_to_check(app: FastAPI) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from agentplatform.agents import service
+from agentplatform.agents import preview_service, service
 from agentplatform.agents.models import AgentStatus
 from agentplatform.agents.schemas import (
     AgentCreate,
@@ -20,7 +20,6 @@ from agentplatform.agents.schemas import (
     RevisionDetail,
     RevisionRead,
 )
-from agentplatform.ai import replies
 from agentplatform.ai.provider_errors import PROVIDER_ERRORS
 from agentplatform.ai.usage import TokenBudgetExceeded
 from agentplatform.core.app_state import app_settings
@@ -132,36 +131,13 @@ async def preview_reply(
 ) -> AgentPreviewReply:
     """The agent's reply, as configured now, to a conversation and the knowledge given.
 
-    With no AI provider configured the offline responder answers (`offline: true`).
+    With no passages given, the agent looks them up in the knowledge it may read, with facts from
+    the knowledge graph, and `context` lists what it found and used. With no AI provider
+    configured the offline responder answers (`offline: true`).
     """
     agent = await service.get_agent(session, ctx.tenant_id, agent_id)
-    result = await replies.reply(
-        session,
-        app_settings(request),
-        ctx.tenant_id,
-        replies.AgentProfile(
-            id=agent.id,
-            instructions=agent.instructions,
-            greeting=agent.greeting,
-            language=agent.language,
-            provider_id=agent.provider_id,
-            model=agent.model,
-            temperature=agent.temperature,
-            max_output_tokens=agent.max_output_tokens,
-        ),
-        [{"role": m.role, "content": m.content} for m in body.messages],
-        [{"text": p.text, "title": p.title} for p in body.passages],
-    )
-    return AgentPreviewReply(
-        text=result.text,
-        offline=result.offline,
-        provider=result.provider,
-        model=result.model,
-        model_source=result.model_source,
-        used_passages=result.used_passages,
-        tokens_in=result.tokens_in,
-        tokens_out=result.tokens_out,
-        latency_ms=result.latency_ms,
+    return await preview_service.preview_reply(
+        session, app_settings(request), ctx.tenant_id, agent, body
     )
 
 

@@ -191,6 +191,44 @@ class AgentPreviewRequest(InputModel):
 
     messages: Annotated[list[AgentPreviewMessage], Field(min_length=1, max_length=50)]
     passages: Annotated[list[Passage], Field(max_length=20)] = Field(default_factory=list)
+    use_knowledge: bool = Field(
+        default=True,
+        description="With no passages given, look them up (and facts from the knowledge graph) "
+        "in the knowledge the agent may read, for the last user message; only for agents with "
+        "the knowledge_search tool",
+    )
+
+
+class PreviewPassage(OutputModel):
+    index: int = Field(description="Its place among the passages the model got (`used_passages`)")
+    chunk_id: uuid.UUID
+    document_id: uuid.UUID
+    document_title: str
+    score: float
+    used: bool = Field(description="Whether the reply drew on it")
+
+
+class PreviewFact(OutputModel):
+    text: str = Field(examples=["Acme Corp — supplies → Bracket X"])
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    document_id: uuid.UUID
+    document_title: str
+    chunk_id: uuid.UUID | None
+    used: bool = Field(description="Whether the reply drew on the facts passage")
+
+
+class PreviewContext(OutputModel):
+    """What the knowledge lookup found and gave the model, with where each item comes from."""
+
+    query: str
+    passages: list[PreviewPassage]
+    facts: list[PreviewFact]
+    facts_passage_index: int | None = Field(
+        description="The passage (in `used_passages` terms) that carried the facts; null: none"
+    )
 
 
 class AgentPreviewReply(OutputModel):
@@ -203,3 +241,8 @@ class AgentPreviewReply(OutputModel):
     tokens_in: int
     tokens_out: int
     latency_ms: int
+    context: PreviewContext | None = Field(
+        default=None,
+        description="The knowledge looked up for this reply; null when the request gave its own "
+        "passages or no lookup was made",
+    )

@@ -7,7 +7,7 @@ by the resolver from settings or a tenant's row) and never touches the database.
 
 What callers get:
 - `chat`, `stream_chat`, `embed`, `list_models`, `check_health`, with typed results
-  (`llm_results`);
+  (`llm_results`); `chat` can ask for structured output (`json_schema_format`);
 - failures as our problem errors (`ProviderAuthFailed`, `UnknownModel`, `ProviderRateLimited`,
   `ProviderUnavailable`, `ProviderTimeout`, ...), whose messages never contain the API key, even
   when the provider echoes it back (`provider_errors`);
@@ -36,6 +36,8 @@ from openai.types.chat import (
     ChatCompletionToolChoiceOptionParam,
     ChatCompletionToolUnionParam,
 )
+from openai.types.chat.completion_create_params import ResponseFormat
+from openai.types.shared_params import ResponseFormatJSONSchema
 
 from agentplatform.ai.llm_metrics import ProviderCall
 from agentplatform.ai.llm_results import (
@@ -68,6 +70,13 @@ DEFAULT_BASE_URLS: dict[ProviderKind, str] = {
 ChatMessage = ChatCompletionMessageParam
 ToolDefinition = ChatCompletionToolUnionParam
 ToolChoice = ChatCompletionToolChoiceOptionParam
+
+
+def json_schema_format(name: str, schema: dict[str, object]) -> ResponseFormatJSONSchema:
+    """Structured output: the answer must be JSON that follows `schema` (in strict mode, every
+    property required and no others allowed). Servers that do not enforce it may still answer
+    anything, so validate what comes back."""
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
 
 
 @dataclass(frozen=True, repr=False)
@@ -228,8 +237,12 @@ async def chat(
     tool_choice: ToolChoice | None = None,
     temperature: float | None = None,
     max_tokens: int | None = None,
+    response_format: ResponseFormat | None = None,
 ) -> ChatResult:
-    """One chat completion; tool calls come back in `tool_calls` for the caller to run."""
+    """One chat completion; tool calls come back in `tool_calls` for the caller to run.
+
+    `response_format` asks for JSON (see `json_schema_format`); the text is the JSON as written.
+    """
     call = ProviderCall(config, model, "chat")
     extra = _chat_arguments(
         config, tools=tools, tool_choice=tool_choice, temperature=temperature, max_tokens=max_tokens
@@ -245,6 +258,7 @@ async def chat(
             temperature=extra.get("temperature", omit),
             max_tokens=extra.get("max_tokens", omit),
             max_completion_tokens=extra.get("max_completion_tokens", omit),
+            response_format=response_format if response_format is not None else omit,
         )
         if not completion.choices:
             raise ProviderError(

@@ -13,6 +13,7 @@ from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.documents_service import get_document
 from agentplatform.knowledge.embedding import active_ref, embedder_for, locked_index
+from agentplatform.knowledge.graph_service import queue_extraction
 from agentplatform.knowledge.models import Chunk, DocumentStatus
 
 EDITABLE = (DocumentStatus.ready, DocumentStatus.failed)
@@ -62,5 +63,7 @@ async def update_chunk_text(
     chunk.token_count = tokens
     chunk.embedding = vector
     chunk.pending_embedding = None
+    await session.flush()
+    await queue_extraction(session, document)  # its facts may have changed with the text
     await session.flush()
     return chunk

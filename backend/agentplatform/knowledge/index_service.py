@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.collections_service import get_collection
 from agentplatform.knowledge.documents_service import queue_indexing
 from agentplatform.knowledge.embedding import ModelRef, active_ref, configured_model, target_ref
-from agentplatform.knowledge.models import Document, DocumentStatus, IndexState, KnowledgeIndex
+from agentplatform.knowledge.models import (
+    Chunk,
+    Document,
+    DocumentStatus,
+    IndexState,
+    KnowledgeIndex,
+)
 from agentplatform.knowledge.schemas import EmbeddingModelRead, KnowledgeIndexRead, ReindexQueued
 
 
@@ -44,13 +50,17 @@ async def index_status(
     progress = (
         1.0 if not building else index.chunks_done / index.chunks_total if index.chunks_total else 0
     )
+    total, done = index.chunks_total, index.chunks_done
+    if not building:  # every chunk is on the active model, also those added since the move
+        count = select(func.count()).select_from(Chunk).where(Chunk.tenant_id == tenant_id)
+        total = done = await session.scalar(count) or 0
     return KnowledgeIndexRead(
         active=_model(active_ref(index)),
         configured=_model(configured),
         state=index.state,
         target=_model(target) if target is not None else None,
-        chunks_total=index.chunks_total,
-        chunks_done=index.chunks_done,
+        chunks_total=total,
+        chunks_done=done,
         progress=min(1.0, progress),
         attempts=index.attempts,
         last_error=index.last_error,

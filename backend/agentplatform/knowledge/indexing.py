@@ -37,6 +37,7 @@ from agentplatform.knowledge.embedding import (
     ensure_index,
     locked_index,
 )
+from agentplatform.knowledge.graph_service import queue_extraction
 from agentplatform.knowledge.models import Chunk, Document, DocumentStatus, SourceKind
 from agentplatform.knowledge.parsing import DocumentType, ParseError, detect_type, parse
 from agentplatform.knowledge.storage import Storage
@@ -297,6 +298,7 @@ async def index_next(
         document.heartbeat_at = utcnow()
         document.recheck_at = _recheck_at(settings, claimed, failed_for_good=False, ready=True)
         document.last_error = None
+        await queue_extraction(session, document, send_job=arq is not None)
         await usage.record(
             session,
             tenant_id=tenant_id,

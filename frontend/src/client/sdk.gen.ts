@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeAddUrlDocumentData, KnowledgeAddUrlDocumentErrors, KnowledgeAddUrlDocumentResponses, KnowledgeCreateCollectionData, KnowledgeCreateCollectionErrors, KnowledgeCreateCollectionResponses, KnowledgeDeleteCollectionData, KnowledgeDeleteCollectionErrors, KnowledgeDeleteCollectionResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeKnowledgeStatsData, KnowledgeKnowledgeStatsErrors, KnowledgeKnowledgeStatsResponses, KnowledgeListChunksData, KnowledgeListChunksErrors, KnowledgeListChunksResponses, KnowledgeListCollectionsData, KnowledgeListCollectionsErrors, KnowledgeListCollectionsResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUpdateChunkData, KnowledgeUpdateChunkErrors, KnowledgeUpdateChunkResponses, KnowledgeUpdateCollectionData, KnowledgeUpdateCollectionErrors, KnowledgeUpdateCollectionResponses, KnowledgeUpdateDocumentData, KnowledgeUpdateDocumentErrors, KnowledgeUpdateDocumentResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
+import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeAddUrlDocumentData, KnowledgeAddUrlDocumentErrors, KnowledgeAddUrlDocumentResponses, KnowledgeCreateCollectionData, KnowledgeCreateCollectionErrors, KnowledgeCreateCollectionResponses, KnowledgeDeleteCollectionData, KnowledgeDeleteCollectionErrors, KnowledgeDeleteCollectionResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeGetIndexData, KnowledgeGetIndexErrors, KnowledgeGetIndexResponses, KnowledgeGraphExtractDocumentData, KnowledgeGraphExtractDocumentErrors, KnowledgeGraphExtractDocumentResponses, KnowledgeGraphGetEntityData, KnowledgeGraphGetEntityErrors, KnowledgeGraphGetEntityResponses, KnowledgeGraphGetExtractionData, KnowledgeGraphGetExtractionErrors, KnowledgeGraphGetExtractionResponses, KnowledgeGraphListEntitiesData, KnowledgeGraphListEntitiesErrors, KnowledgeGraphListEntitiesResponses, KnowledgeGraphListExtractionsData, KnowledgeGraphListExtractionsErrors, KnowledgeGraphListExtractionsResponses, KnowledgeKnowledgeStatsData, KnowledgeKnowledgeStatsErrors, KnowledgeKnowledgeStatsResponses, KnowledgeListChunksData, KnowledgeListChunksErrors, KnowledgeListChunksResponses, KnowledgeListCollectionsData, KnowledgeListCollectionsErrors, KnowledgeListCollectionsResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeRebuildIndexData, KnowledgeRebuildIndexErrors, KnowledgeRebuildIndexResponses, KnowledgeReindexCollectionData, KnowledgeReindexCollectionErrors, KnowledgeReindexCollectionResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUpdateChunkData, KnowledgeUpdateChunkErrors, KnowledgeUpdateChunkResponses, KnowledgeUpdateCollectionData, KnowledgeUpdateCollectionErrors, KnowledgeUpdateCollectionResponses, KnowledgeUpdateDocumentData, KnowledgeUpdateDocumentErrors, KnowledgeUpdateDocumentResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -186,7 +186,9 @@ export const agentsExportAgent = <ThrowOnError extends boolean = true>(options: 
  *
  * The agent's reply, as configured now, to a conversation and the knowledge given.
  *
- * With no AI provider configured the offline responder answers (`offline: true`).
+ * With no passages given, the agent looks them up in the knowledge it may read, with facts from
+ * the knowledge graph, and `context` lists what it found and used. With no AI provider
+ * configured the offline responder answers (`offline: true`).
  */
 export const agentsPreviewReply = <ThrowOnError extends boolean = true>(options: Options<AgentsPreviewReplyData, ThrowOnError>) => (options.client ?? client).post<AgentsPreviewReplyResponses, AgentsPreviewReplyErrors, ThrowOnError>({
     url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/preview',
@@ -264,7 +266,8 @@ export const aiCreateProvider = <ThrowOnError extends boolean = true>(options: O
 /**
  * Delete Provider
  *
- * Agents and defaults that used it fall back to the workspace or environment default.
+ * Agents and defaults that used it fall back to the workspace or environment default (for
+ * embeddings, the knowledge base is re-embedded with the fallback).
  */
 export const aiDeleteProvider = <ThrowOnError extends boolean = true>(options: Options<AiDeleteProviderData, ThrowOnError>) => (options.client ?? client).delete<AiDeleteProviderResponses, AiDeleteProviderErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/ai/providers/{provider_id}', ...options });
 
@@ -425,6 +428,13 @@ export const knowledgeUpdateCollection = <ThrowOnError extends boolean = true>(o
 });
 
 /**
+ * Reindex Collection
+ *
+ * Indexes every document of the collection again; current chunks serve until replaced.
+ */
+export const knowledgeReindexCollection = <ThrowOnError extends boolean = true>(options: Options<KnowledgeReindexCollectionData, ThrowOnError>) => (options.client ?? client).post<KnowledgeReindexCollectionResponses, KnowledgeReindexCollectionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/collections/{collection_id}/reindex', ...options });
+
+/**
  * List Documents
  */
 export const knowledgeListDocuments = <ThrowOnError extends boolean = true>(options: Options<KnowledgeListDocumentsData, ThrowOnError>) => (options.client ?? client).get<KnowledgeListDocumentsResponses, KnowledgeListDocumentsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/documents', ...options });
@@ -527,9 +537,60 @@ export const knowledgeUpdateChunk = <ThrowOnError extends boolean = true>(option
 export const knowledgeReindexDocument = <ThrowOnError extends boolean = true>(options: Options<KnowledgeReindexDocumentData, ThrowOnError>) => (options.client ?? client).post<KnowledgeReindexDocumentResponses, KnowledgeReindexDocumentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}/reindex', ...options });
 
 /**
+ * List Extractions
+ *
+ * Where each document's graph extraction stands, the most recently changed first.
+ */
+export const knowledgeGraphListExtractions = <ThrowOnError extends boolean = true>(options: Options<KnowledgeGraphListExtractionsData, ThrowOnError>) => (options.client ?? client).get<KnowledgeGraphListExtractionsResponses, KnowledgeGraphListExtractionsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/graph/documents', ...options });
+
+/**
+ * Get Extraction
+ *
+ * The document's graph extraction: status, counts, the extractor and, if it failed, why.
+ */
+export const knowledgeGraphGetExtraction = <ThrowOnError extends boolean = true>(options: Options<KnowledgeGraphGetExtractionData, ThrowOnError>) => (options.client ?? client).get<KnowledgeGraphGetExtractionResponses, KnowledgeGraphGetExtractionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/graph/documents/{document_id}', ...options });
+
+/**
+ * Extract Document
+ *
+ * Extracts the document's graph again from its current chunks; its facts are replaced.
+ */
+export const knowledgeGraphExtractDocument = <ThrowOnError extends boolean = true>(options: Options<KnowledgeGraphExtractDocumentData, ThrowOnError>) => (options.client ?? client).post<KnowledgeGraphExtractDocumentResponses, KnowledgeGraphExtractDocumentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/graph/documents/{document_id}/extract', ...options });
+
+/**
+ * List Entities
+ *
+ * Entities the documents mention, the most mentioned first.
+ */
+export const knowledgeGraphListEntities = <ThrowOnError extends boolean = true>(options: Options<KnowledgeGraphListEntitiesData, ThrowOnError>) => (options.client ?? client).get<KnowledgeGraphListEntitiesResponses, KnowledgeGraphListEntitiesErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/graph/entities', ...options });
+
+/**
+ * Get Entity
+ *
+ * The entity with the facts about it, both ways, and the documents and chunks naming it.
+ */
+export const knowledgeGraphGetEntity = <ThrowOnError extends boolean = true>(options: Options<KnowledgeGraphGetEntityData, ThrowOnError>) => (options.client ?? client).get<KnowledgeGraphGetEntityResponses, KnowledgeGraphGetEntityErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/graph/entities/{entity_id}', ...options });
+
+/**
+ * Get Index
+ *
+ * The embedding model behind the workspace's vectors, and a move to another one with its
+ * progress (the AI settings' embedding model changed: the current vectors serve until the new
+ * ones are all made).
+ */
+export const knowledgeGetIndex = <ThrowOnError extends boolean = true>(options: Options<KnowledgeGetIndexData, ThrowOnError>) => (options.client ?? client).get<KnowledgeGetIndexResponses, KnowledgeGetIndexErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/index', ...options });
+
+/**
+ * Rebuild Index
+ *
+ * Embeds every chunk again with the configured model (also to retry a failed move).
+ */
+export const knowledgeRebuildIndex = <ThrowOnError extends boolean = true>(options: Options<KnowledgeRebuildIndexData, ThrowOnError>) => (options.client ?? client).post<KnowledgeRebuildIndexResponses, KnowledgeRebuildIndexErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/index/rebuild', ...options });
+
+/**
  * Search Knowledge
  *
- * Hybrid search (meaning and exact words, fused by reciprocal rank) over ready documents.
+ * Hybrid search (meaning and exact words, fused by reciprocal rank) over indexed documents.
  */
 export const knowledgeSearchKnowledge = <ThrowOnError extends boolean = true>(options: Options<KnowledgeSearchKnowledgeData, ThrowOnError>) => (options.client ?? client).post<KnowledgeSearchKnowledgeResponses, KnowledgeSearchKnowledgeErrors, ThrowOnError>({
     url: '/api/v1/tenants/{tenant_id}/knowledge/search',

@@ -154,6 +154,10 @@ export type AgentPreviewMessage = {
  */
 export type AgentPreviewReply = {
     /**
+     * The knowledge looked up for this reply; null when the request gave its own passages or no lookup was made
+     */
+    context?: PreviewContext | null;
+    /**
      * Latency Ms
      */
     latency_ms: number;
@@ -207,6 +211,12 @@ export type AgentPreviewRequest = {
      * Passages
      */
     passages?: Array<Passage>;
+    /**
+     * Use Knowledge
+     *
+     * With no passages given, look them up (and facts from the knowledge graph) in the knowledge the agent may read, for the last user message; only for agents with the knowledge_search tool
+     */
+    use_knowledge?: boolean;
 };
 
 /**
@@ -590,6 +600,24 @@ export type Check = {
 };
 
 /**
+ * ChunkMention
+ */
+export type ChunkMention = {
+    /**
+     * Chunk Id
+     */
+    chunk_id: string | null;
+    /**
+     * Chunk Index
+     */
+    chunk_index: number | null;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
  * ChunkRead
  */
 export type ChunkRead = {
@@ -841,6 +869,143 @@ export type EmbedResponse = {
 };
 
 /**
+ * EmbeddingModelRead
+ */
+export type EmbeddingModelRead = {
+    /**
+     * Endpoint
+     *
+     * '<kind> <base url>' of a provider; null: local
+     */
+    endpoint: string | null;
+    /**
+     * Model
+     */
+    model: string;
+};
+
+/**
+ * EntityDetail
+ */
+export type EntityDetail = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Document Count
+     *
+     * Documents that name it
+     */
+    document_count: number;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Mention Count
+     *
+     * Times the documents name it
+     */
+    mention_count: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Relations
+     *
+     * Facts about it in both directions, strongest first (at most 200 each way)
+     */
+    relations: Array<RelationRead>;
+    /**
+     * Sources
+     *
+     * The documents and chunks that name it
+     */
+    sources: Array<EntitySource>;
+    type: EntityType;
+};
+
+/**
+ * EntityLink
+ */
+export type EntityLink = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    type: EntityType;
+};
+
+/**
+ * EntityRead
+ */
+export type EntityRead = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Document Count
+     *
+     * Documents that name it
+     */
+    document_count: number;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Mention Count
+     *
+     * Times the documents name it
+     */
+    mention_count: number;
+    /**
+     * Name
+     */
+    name: string;
+    type: EntityType;
+};
+
+/**
+ * EntitySource
+ */
+export type EntitySource = {
+    /**
+     * Chunks
+     */
+    chunks: Array<ChunkMention>;
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Mention Count
+     */
+    mention_count: number;
+};
+
+/**
+ * EntityType
+ */
+export type EntityType = 'person' | 'organization' | 'product' | 'place' | 'price' | 'email' | 'phone' | 'url' | 'other';
+
+/**
+ * ExtractionStatus
+ */
+export type ExtractionStatus = 'queued' | 'running' | 'ready' | 'failed';
+
+/**
  * FailedDocumentRead
  */
 export type FailedDocumentRead = {
@@ -939,6 +1104,58 @@ export type FieldError = {
 };
 
 /**
+ * GraphExtractionRead
+ */
+export type GraphExtractionRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Entity Count
+     */
+    entity_count: number;
+    /**
+     * Extracted At
+     */
+    extracted_at: string | null;
+    /**
+     * Extractor
+     *
+     * `offline/patterns-v1` or the model that extracted it
+     */
+    extractor: string | null;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Mention Count
+     */
+    mention_count: number;
+    /**
+     * Relation Count
+     */
+    relation_count: number;
+    /**
+     * Null: not extracted yet (the document has not been indexed)
+     */
+    status: ExtractionStatus | null;
+    /**
+     * Updated At
+     */
+    updated_at: string | null;
+};
+
+/**
  * Health
  */
 export type Health = {
@@ -947,6 +1164,11 @@ export type Health = {
      */
     status?: 'ok';
 };
+
+/**
+ * IndexState
+ */
+export type IndexState = 'ready' | 'building' | 'failed';
 
 /**
  * InvitationAccept
@@ -1080,6 +1302,49 @@ export type InvitationRead = {
      */
     revoked_at: string | null;
     role: Role;
+};
+
+/**
+ * KnowledgeIndexRead
+ *
+ * The model the workspace's vectors come from, and a move to another one if under way.
+ */
+export type KnowledgeIndexRead = {
+    active: EmbeddingModelRead;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Chunks Done
+     */
+    chunks_done: number;
+    /**
+     * Chunks Total
+     */
+    chunks_total: number;
+    /**
+     * What the AI settings choose now; differs from `active` until a move ends
+     */
+    configured: EmbeddingModelRead;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Progress
+     */
+    progress: number;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    state: IndexState;
+    target: EmbeddingModelRead | null;
 };
 
 /**
@@ -1341,6 +1606,50 @@ export type PageDocumentRead = {
 };
 
 /**
+ * Page[EntityRead]
+ */
+export type PageEntityRead = {
+    /**
+     * Items
+     */
+    items: Array<EntityRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[GraphExtractionRead]
+ */
+export type PageGraphExtractionRead = {
+    /**
+     * Items
+     */
+    items: Array<GraphExtractionRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[InvitationRead]
  */
 export type PageInvitationRead = {
@@ -1418,6 +1727,110 @@ export type Passage = {
      * Title
      */
     title?: string;
+};
+
+/**
+ * PreviewContext
+ *
+ * What the knowledge lookup found and gave the model, with where each item comes from.
+ */
+export type PreviewContext = {
+    /**
+     * Facts
+     */
+    facts: Array<PreviewFact>;
+    /**
+     * Facts Passage Index
+     *
+     * The passage (in `used_passages` terms) that carried the facts; null: none
+     */
+    facts_passage_index: number | null;
+    /**
+     * Passages
+     */
+    passages: Array<PreviewPassage>;
+    /**
+     * Query
+     */
+    query: string;
+};
+
+/**
+ * PreviewFact
+ */
+export type PreviewFact = {
+    /**
+     * Chunk Id
+     */
+    chunk_id: string | null;
+    /**
+     * Confidence
+     */
+    confidence: number;
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Object
+     */
+    object: string;
+    /**
+     * Predicate
+     */
+    predicate: string;
+    /**
+     * Subject
+     */
+    subject: string;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Used
+     *
+     * Whether the reply drew on the facts passage
+     */
+    used: boolean;
+};
+
+/**
+ * PreviewPassage
+ */
+export type PreviewPassage = {
+    /**
+     * Chunk Id
+     */
+    chunk_id: string;
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Index
+     *
+     * Its place among the passages the model got (`used_passages`)
+     */
+    index: number;
+    /**
+     * Score
+     */
+    score: number;
+    /**
+     * Used
+     *
+     * Whether the reply drew on it
+     */
+    used: boolean;
 };
 
 /**
@@ -1591,6 +2004,77 @@ export type Readiness = {
      * Status
      */
     status: 'ready' | 'not_ready';
+};
+
+/**
+ * ReindexQueued
+ */
+export type ReindexQueued = {
+    /**
+     * Busy
+     *
+     * Documents left alone because they are being indexed already
+     */
+    busy: number;
+    /**
+     * Queued
+     *
+     * Documents put back in the indexing queue
+     */
+    queued: number;
+};
+
+/**
+ * RelationRead
+ */
+export type RelationRead = {
+    /**
+     * Chunk Id
+     *
+     * Null while the document is being reindexed
+     */
+    chunk_id: string | null;
+    /**
+     * Confidence
+     */
+    confidence: number;
+    /**
+     * Direction
+     *
+     * outgoing: this entity is the subject; incoming: it is the object
+     */
+    direction: 'outgoing' | 'incoming';
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * The object when it is an entity
+     */
+    object: EntityLink | null;
+    /**
+     * Predicate
+     */
+    predicate: string;
+    subject: EntityLink;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Value
+     *
+     * The object when it is a value, e.g. '2 years'
+     */
+    value: string | null;
 };
 
 /**
@@ -4231,6 +4715,64 @@ export type KnowledgeUpdateCollectionResponses = {
 
 export type KnowledgeUpdateCollectionResponse = KnowledgeUpdateCollectionResponses[keyof KnowledgeUpdateCollectionResponses];
 
+export type KnowledgeReindexCollectionData = {
+    body?: never;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/collections/{collection_id}/reindex';
+};
+
+export type KnowledgeReindexCollectionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeReindexCollectionError = KnowledgeReindexCollectionErrors[keyof KnowledgeReindexCollectionErrors];
+
+export type KnowledgeReindexCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    202: ReindexQueued;
+};
+
+export type KnowledgeReindexCollectionResponse = KnowledgeReindexCollectionResponses[keyof KnowledgeReindexCollectionResponses];
+
 export type KnowledgeListDocumentsData = {
     body?: never;
     path: {
@@ -4727,17 +5269,25 @@ export type KnowledgeUpdateChunkErrors = {
      */
     409: Problem;
     /**
-     * Request body too large
-     */
-    413: Problem;
-    /**
-     * The request is not valid
+     * The request is not valid; The AI provider does not offer this model
      */
     422: Problem;
     /**
-     * Too many requests
+     * Too many requests; The workspace has used its monthly token budget
      */
     429: Problem;
+    /**
+     * The AI provider failed; The AI provider rejected the API key; The AI provider refused the request
+     */
+    502: Problem;
+    /**
+     * The knowledge base's embedding model is unavailable; The AI provider is rate limiting requests; The AI provider is unavailable
+     */
+    503: Problem;
+    /**
+     * The AI provider did not answer in time
+     */
+    504: Problem;
 };
 
 export type KnowledgeUpdateChunkError = KnowledgeUpdateChunkErrors[keyof KnowledgeUpdateChunkErrors];
@@ -4809,6 +5359,392 @@ export type KnowledgeReindexDocumentResponses = {
 
 export type KnowledgeReindexDocumentResponse = KnowledgeReindexDocumentResponses[keyof KnowledgeReindexDocumentResponses];
 
+export type KnowledgeGraphListExtractionsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         */
+        status?: ExtractionStatus | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/knowledge/graph/documents';
+};
+
+export type KnowledgeGraphListExtractionsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeGraphListExtractionsError = KnowledgeGraphListExtractionsErrors[keyof KnowledgeGraphListExtractionsErrors];
+
+export type KnowledgeGraphListExtractionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageGraphExtractionRead;
+};
+
+export type KnowledgeGraphListExtractionsResponse = KnowledgeGraphListExtractionsResponses[keyof KnowledgeGraphListExtractionsResponses];
+
+export type KnowledgeGraphGetExtractionData = {
+    body?: never;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/graph/documents/{document_id}';
+};
+
+export type KnowledgeGraphGetExtractionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeGraphGetExtractionError = KnowledgeGraphGetExtractionErrors[keyof KnowledgeGraphGetExtractionErrors];
+
+export type KnowledgeGraphGetExtractionResponses = {
+    /**
+     * Successful Response
+     */
+    200: GraphExtractionRead;
+};
+
+export type KnowledgeGraphGetExtractionResponse = KnowledgeGraphGetExtractionResponses[keyof KnowledgeGraphGetExtractionResponses];
+
+export type KnowledgeGraphExtractDocumentData = {
+    body?: never;
+    path: {
+        /**
+         * Document Id
+         */
+        document_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/graph/documents/{document_id}/extract';
+};
+
+export type KnowledgeGraphExtractDocumentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeGraphExtractDocumentError = KnowledgeGraphExtractDocumentErrors[keyof KnowledgeGraphExtractDocumentErrors];
+
+export type KnowledgeGraphExtractDocumentResponses = {
+    /**
+     * Successful Response
+     */
+    202: GraphExtractionRead;
+};
+
+export type KnowledgeGraphExtractDocumentResponse = KnowledgeGraphExtractDocumentResponses[keyof KnowledgeGraphExtractDocumentResponses];
+
+export type KnowledgeGraphListEntitiesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Q
+         *
+         * Text in the name (names starting with it first)
+         */
+        q?: string | null;
+        /**
+         * Type
+         */
+        type?: EntityType | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/knowledge/graph/entities';
+};
+
+export type KnowledgeGraphListEntitiesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeGraphListEntitiesError = KnowledgeGraphListEntitiesErrors[keyof KnowledgeGraphListEntitiesErrors];
+
+export type KnowledgeGraphListEntitiesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEntityRead;
+};
+
+export type KnowledgeGraphListEntitiesResponse = KnowledgeGraphListEntitiesResponses[keyof KnowledgeGraphListEntitiesResponses];
+
+export type KnowledgeGraphGetEntityData = {
+    body?: never;
+    path: {
+        /**
+         * Entity Id
+         */
+        entity_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/graph/entities/{entity_id}';
+};
+
+export type KnowledgeGraphGetEntityErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeGraphGetEntityError = KnowledgeGraphGetEntityErrors[keyof KnowledgeGraphGetEntityErrors];
+
+export type KnowledgeGraphGetEntityResponses = {
+    /**
+     * Successful Response
+     */
+    200: EntityDetail;
+};
+
+export type KnowledgeGraphGetEntityResponse = KnowledgeGraphGetEntityResponses[keyof KnowledgeGraphGetEntityResponses];
+
+export type KnowledgeGetIndexData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/index';
+};
+
+export type KnowledgeGetIndexErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeGetIndexError = KnowledgeGetIndexErrors[keyof KnowledgeGetIndexErrors];
+
+export type KnowledgeGetIndexResponses = {
+    /**
+     * Successful Response
+     */
+    200: KnowledgeIndexRead;
+};
+
+export type KnowledgeGetIndexResponse = KnowledgeGetIndexResponses[keyof KnowledgeGetIndexResponses];
+
+export type KnowledgeRebuildIndexData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/knowledge/index/rebuild';
+};
+
+export type KnowledgeRebuildIndexErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request body too large
+     */
+    413: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KnowledgeRebuildIndexError = KnowledgeRebuildIndexErrors[keyof KnowledgeRebuildIndexErrors];
+
+export type KnowledgeRebuildIndexResponses = {
+    /**
+     * Successful Response
+     */
+    202: KnowledgeIndexRead;
+};
+
+export type KnowledgeRebuildIndexResponse = KnowledgeRebuildIndexResponses[keyof KnowledgeRebuildIndexResponses];
+
 export type KnowledgeSearchKnowledgeData = {
     body: SearchRequest;
     path: {
@@ -4835,13 +5771,25 @@ export type KnowledgeSearchKnowledgeErrors = {
      */
     404: Problem;
     /**
-     * Validation Error
+     * The request is not valid; The AI provider does not offer this model
      */
     422: Problem;
     /**
-     * Too many requests
+     * Too many requests; The workspace has used its monthly token budget
      */
     429: Problem;
+    /**
+     * The AI provider failed; The AI provider rejected the API key; The AI provider refused the request
+     */
+    502: Problem;
+    /**
+     * The knowledge base's embedding model is unavailable; The AI provider is rate limiting requests; The AI provider is unavailable
+     */
+    503: Problem;
+    /**
+     * The AI provider did not answer in time
+     */
+    504: Problem;
 };
 
 export type KnowledgeSearchKnowledgeError = KnowledgeSearchKnowledgeErrors[keyof KnowledgeSearchKnowledgeErrors];
