@@ -13,7 +13,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="API: requests per scenario")
     parser.add_argument("--concurrency", type=int, default=16, help="API: requests in flight")
     parser.add_argument("--tenant-chunks", type=int, default=100_000, help="search: tenant size")
-    parser.add_argument("--total-chunks", type=int, default=300_000, help="search: table size")
+    parser.add_argument("--total-chunks", type=int, default=500_000, help="search: table size")
     parser.add_argument("--queries", type=int, default=100, help="search: queries per mode")
     parser.add_argument("--paragraphs", type=int, default=400, help="ingestion: document size")
     args = parser.parse_args()

@@ -12,12 +12,12 @@ directory.
 from __future__ import annotations
 
 import asyncio
-import io
 import statistics
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import numpy as np
@@ -30,6 +30,7 @@ from agentplatform.knowledge.indexing import index_next
 from agentplatform.knowledge.models import EMBEDDING_DIMENSIONS
 from agentplatform.knowledge.search import SearchMode, search
 from agentplatform.knowledge.storage import LocalStorage, storage_key
+from pgvector.asyncpg import register_vector
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -161,6 +162,7 @@ async def _load(dsn: str, tenant_chunks: int, total_chunks: int) -> tuple[uuid.U
     centres = rng.standard_normal((200, EMBEDDING_DIMENSIONS))
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     conn = await asyncpg.connect(dsn)
+    await register_vector(conn)
     try:
         tenants = [
             uuid.uuid4() for _ in range(max(1, (total_chunks - tenant_chunks) // 50_000) + 1)
@@ -189,16 +191,22 @@ async def _load(dsn: str, tenant_chunks: int, total_chunks: int) -> tuple[uuid.U
                 )  # fmt: skip
                 vectors = _clustered(rng, size, centres)
                 words = rng.choice(VOCABULARY, size=(size, 24), p=ZIPF_P)
-                buffer = io.StringIO()
-                for row in range(size):
-                    vector = "[" + ",".join(f"{x:.5f}" for x in vectors[row]) + "]"
-                    body = " ".join(words[row]) + f" item-{start + row}"
-                    buffer.write(
-                        f"{uuid.uuid4()}\t{tenant}\t{document}\t{row}\t{body}\t{{}}\t24\t{vector}\n"
+                records: list[tuple[Any, ...]] = [
+                    (
+                        uuid.uuid4(),
+                        tenant,
+                        document,
+                        row,
+                        " ".join(words[row]) + f" item-{start + row}",
+                        [],
+                        24,
+                        vectors[row],
                     )
-                await conn.copy_to_table(
+                    for row in range(size)
+                ]
+                await conn.copy_records_to_table(  # binary COPY: no text formatting of floats
                     "chunk",
-                    source=io.BytesIO(buffer.getvalue().encode()),
+                    records=records,
                     columns=[
                         "id", "tenant_id", "document_id", "index", "text", "heading_path",
                         "token_count", "embedding",
