@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -22,11 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentplatform.ai.llm import ProviderKind
-from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, values_callable=lambda k: [m.value for m in k])
+from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow, value_enum
 
 
 class AiProvider(IdMixin, TimestampMixin, Base):
@@ -38,7 +33,7 @@ class AiProvider(IdMixin, TimestampMixin, Base):
         ForeignKey("tenant.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[ProviderKind] = mapped_column(_enum(ProviderKind, "provider_kind"))
+    kind: Mapped[ProviderKind] = mapped_column(value_enum(ProviderKind, "provider_kind"))
     base_url: Mapped[str] = mapped_column(String(500))
     api_key_encrypted: Mapped[str | None] = mapped_column(Text)
     api_key_last_four: Mapped[str] = mapped_column(String(4), default="", server_default="")
@@ -82,7 +77,7 @@ class AiUsage(IdMixin, Base):
     agent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("agent.id", ondelete="SET NULL"), index=True
     )
-    operation: Mapped[UsageOperation] = mapped_column(_enum(UsageOperation, "usage_operation"))
+    operation: Mapped[UsageOperation] = mapped_column(value_enum(UsageOperation, "usage_operation"))
     provider: Mapped[str] = mapped_column(String(100))
     model: Mapped[str] = mapped_column(String(200))
     tokens_in: Mapped[int] = mapped_column(Integer, default=0)

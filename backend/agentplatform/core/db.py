@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from arq import ArqRedis
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, Enum, MetaData, func
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -38,6 +39,11 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def value_enum(kind: type[enum.Enum], name: str) -> Enum:
+    """A PostgreSQL enum type named `name` that stores the members' values, not their names."""
+    return Enum(kind, name=name, values_callable=lambda k: [m.value for m in k])
 
 
 class IdMixin:

@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -27,11 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, values_callable=lambda k: [m.value for m in k])
+from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow, value_enum
 
 
 class EntityType(enum.StrEnum):
@@ -57,7 +52,7 @@ class Entity(IdMixin, TimestampMixin, Base):
     __tablename__ = "graph_entity"
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
-    type: Mapped[EntityType] = mapped_column(_enum(EntityType, "graph_entity_type"))
+    type: Mapped[EntityType] = mapped_column(value_enum(EntityType, "graph_entity_type"))
     key: Mapped[str] = mapped_column(String(300))  # the name normalised (`graph_names.name_key`)
     name: Mapped[str] = mapped_column(String(300))  # as first seen
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -134,7 +129,7 @@ class Extraction(TimestampMixin, Base):
     )
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
     status: Mapped[ExtractionStatus] = mapped_column(
-        _enum(ExtractionStatus, "graph_extraction_status"), default=ExtractionStatus.queued
+        value_enum(ExtractionStatus, "graph_extraction_status"), default=ExtractionStatus.queued
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)

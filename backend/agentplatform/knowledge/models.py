@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Computed,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -24,15 +23,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow
+from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow, value_enum
 
 #: Every model's vectors have this size: the local all-MiniLM-L6-v2's, and provider models are
 #: asked for it (the `dimensions` parameter of OpenAI's text-embedding-3 models).
 EMBEDDING_DIMENSIONS = 384
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, values_callable=lambda k: [m.value for m in k])
 
 
 class DocumentStatus(enum.StrEnum):
@@ -70,7 +65,7 @@ class Document(IdMixin, TimestampMixin, Base):
         ForeignKey("knowledge_collection.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(String(300))
-    source_kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind, "document_source"))
+    source_kind: Mapped[SourceKind] = mapped_column(value_enum(SourceKind, "document_source"))
     source_url: Mapped[str | None] = mapped_column(String(2000))
     filename: Mapped[str | None] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(20))
@@ -79,7 +74,7 @@ class Document(IdMixin, TimestampMixin, Base):
     storage_key: Mapped[str] = mapped_column(String(300))
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list, server_default="{}")
     status: Mapped[DocumentStatus] = mapped_column(
-        _enum(DocumentStatus, "document_status"), default=DocumentStatus.queued
+        value_enum(DocumentStatus, "document_status"), default=DocumentStatus.queued
     )
     progress: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -162,7 +157,7 @@ class KnowledgeIndex(Base):
         ForeignKey("ai_provider.id", ondelete="SET NULL")
     )
     state: Mapped[IndexState] = mapped_column(
-        _enum(IndexState, "knowledge_index_state"), default=IndexState.ready
+        value_enum(IndexState, "knowledge_index_state"), default=IndexState.ready
     )
     target_model: Mapped[str | None] = mapped_column(String(200))
     target_endpoint: Mapped[str | None] = mapped_column(String(2100))

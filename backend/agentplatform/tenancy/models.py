@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -19,17 +18,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow
+from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow, value_enum
 
 
 class Role(enum.StrEnum):
     owner = "owner"
     admin = "admin"
     member = "member"
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, values_callable=lambda k: [m.value for m in k])
 
 
 class Tenant(IdMixin, TimestampMixin, Base):
@@ -60,7 +55,7 @@ class Membership(IdMixin, TimestampMixin, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[Role] = mapped_column(_enum(Role, "member_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "member_role"))
 
     __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
 
@@ -112,7 +107,7 @@ class Invitation(IdMixin, Base):
         ForeignKey("tenant.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str] = mapped_column(String(320))
-    role: Mapped[Role] = mapped_column(_enum(Role, "member_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "member_role"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
