@@ -162,6 +162,7 @@ async def search(
         return []
     scope = await _resolve(
         session,
+        query,
         _Scope(
             tenant_id=tenant_id,
             document_ids=None if document_ids is None else list(document_ids),
@@ -171,7 +172,7 @@ async def search(
     )
     if scope.document_ids == []:
         return []
-    has_terms = await _has_text_terms(session, query)
+    has_terms = scope.has_terms
 
     vector_ranking: list[tuple[uuid.UUID, float]] = []
     text_ranking: list[tuple[uuid.UUID, float]] = []
@@ -269,6 +270,7 @@ class _Resolved:
     document_ids: list[uuid.UUID] | None
     rows: int  # chunks in scope according to their documents' chunk_count
     table_rows: float  # the planner's estimate of the chunk table's rows (-1: never analysed)
+    has_terms: bool  # the query has a term the full-text index can look up
 
     def chunks(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [Chunk.tenant_id == self.tenant_id]
@@ -278,22 +280,25 @@ class _Resolved:
         return conditions
 
 
-async def _resolve(session: AsyncSession, scope: _Scope) -> _Resolved:
+async def _resolve(session: AsyncSession, query: str, scope: _Scope) -> _Resolved:
     """One query: the documents the filters leave (if any filter), the size of the scope and
-    the table's size for the vector leg's plan."""
+    the table's size for the vector leg's plan, and whether the query has text terms."""
     table_rows = (
         select(_PG_CLASS.c.reltuples)
         .where(_PG_CLASS.c.oid == cast(literal(Chunk.__tablename__), REGCLASS))
         .scalar_subquery()
     )
+    terms = _query_tree(query)
     if not scope.narrowed:
         in_scope = (
             select(func.coalesce(func.sum(Document.chunk_count), 0))
             .where(*scope.documents())
             .scalar_subquery()
         )
-        total = (await session.execute(select(in_scope, table_rows))).one()
-        return _Resolved(scope.tenant_id, None, int(total[0]), _reltuples(total[1]))
+        total = (await session.execute(select(in_scope, table_rows, terms))).one()
+        return _Resolved(
+            scope.tenant_id, None, int(total[0]), _reltuples(total[1]), _has_terms(total[2])
+        )
     documents = select(Document.id, Document.chunk_count).where(*scope.documents()).subquery()
     narrowed = (
         await session.execute(
@@ -301,10 +306,17 @@ async def _resolve(session: AsyncSession, scope: _Scope) -> _Resolved:
                 func.coalesce(func.array_agg(documents.c.id), literal([], ARRAY(Uuid))),
                 func.coalesce(func.sum(documents.c.chunk_count), 0),
                 table_rows,
+                terms,
             ).select_from(documents)
         )
     ).one()
-    return _Resolved(scope.tenant_id, list(narrowed[0]), int(narrowed[1]), _reltuples(narrowed[2]))
+    return _Resolved(
+        scope.tenant_id,
+        list(narrowed[0]),
+        int(narrowed[1]),
+        _reltuples(narrowed[2]),
+        _has_terms(narrowed[3]),
+    )
 
 
 def _reltuples(value: float | None) -> float:
@@ -405,20 +417,29 @@ def _scan_budget(candidates: int, filtered_rows: int, table_rows: float) -> int:
 async def _set_local(
     session: AsyncSession, settings: Mapping[str, str | None]
 ) -> dict[str, str | None]:
-    """SET LOCAL each setting (None: back to the default); returns the values they had."""
+    """SET LOCAL each setting (None: back to the default); returns the values they had.
+
+    One round trip: the old values are read in a materialised CTE, which is scanned before the
+    outer select list (with the set_config calls) is computed for its row.
+    """
     names = list(settings)
     before = (
-        await session.execute(select(*(func.current_setting(name, True) for name in names)))
-    ).one()
-    await session.execute(
-        select(
-            *(
-                func.set_config(name, literal(value, String), True)
-                for name, value in settings.items()
-            )
-        )
+        select(*(func.current_setting(name, True).label(f"s{i}") for i, name in enumerate(names)))
+        .cte("before")
+        .prefix_with("MATERIALIZED")
     )
-    return dict(zip(names, before, strict=True))
+    row = (
+        await session.execute(
+            select(
+                *(before.c[f"s{i}"] for i in range(len(names))),
+                *(
+                    func.set_config(name, literal(value, String), True)
+                    for name, value in settings.items()
+                ),
+            ).select_from(before)
+        )
+    ).one()
+    return dict(zip(names, row[: len(names)], strict=True))
 
 
 # --- text leg ---------------------------------------------------------------------------------
@@ -432,16 +453,20 @@ def _matches(query: str) -> ColumnElement[bool]:
     return Chunk.search_vector.bool_op("@@")(_tsquery(query))
 
 
-async def _has_text_terms(session: AsyncSession, query: str) -> bool:
-    """Whether the query has a term an index can look up.
+def _query_tree(query: str) -> ColumnElement[Any]:
+    """What the full-text index would look up for the query (see `_has_terms`).
 
-    `querytree` is '' for a query without lexemes and 'T' for one made only of negations
-    ("-word"), which would match nearly every chunk with rank 0. A query without a letter or digit
-    is not sent at all (websearch_to_tsquery would only answer it with a NOTICE).
+    A query without a letter or digit is not sent at all (websearch_to_tsquery would only answer
+    it with a NOTICE).
     """
     if not any(char.isalnum() for char in query):
-        return False
-    tree = await session.scalar(select(func.querytree(_tsquery(query))))
+        return null()
+    return func.querytree(_tsquery(query))
+
+
+def _has_terms(tree: str | None) -> bool:
+    """`querytree` is '' for a query without lexemes and 'T' for one made only of negations
+    ("-word"), which would match nearly every chunk with rank 0: neither has a text leg."""
     return tree not in (None, "", "T")
 
 
