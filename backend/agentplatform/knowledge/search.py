@@ -53,7 +53,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.dialects.postgresql import REGCLASS
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from agentplatform.knowledge.highlights import (
     HEADLINE_OPTIONS,
@@ -160,8 +160,11 @@ async def search(
 
     if any(values is not None and not values for values in (document_ids, collection_ids, tags)):
         return []
+    # Core statements on the session's connection: the ORM's per-statement work is not needed
+    # for rows of plain columns, and a search is a handful of round trips where it shows.
+    connection = await session.connection()
     scope = await _resolve(
-        session,
+        connection,
         query,
         _Scope(
             tenant_id=tenant_id,
@@ -178,10 +181,14 @@ async def search(
     text_ranking: list[tuple[uuid.UUID, float]] = []
     if mode != "text":
         vector_ranking = await _vector_leg(
-            session, scope, vector, candidates=candidates, exact_scan_max_rows=exact_scan_max_rows
+            connection,
+            scope,
+            vector,
+            candidates=candidates,
+            exact_scan_max_rows=exact_scan_max_rows,
         )
     if mode != "vector" and has_terms:
-        text_ranking = await _text_leg(session, scope, query, candidates=candidates)
+        text_ranking = await _text_leg(connection, scope, query, candidates=candidates)
 
     if mode == "vector":
         ranked = [
@@ -200,7 +207,7 @@ async def search(
     ranked = ranked[:limit]
     if not ranked:
         return []
-    return await _load_hits(session, scope, ranked, query if has_terms else None)
+    return await _load_hits(connection, scope, ranked, query if has_terms else None)
 
 
 def fuse(
@@ -280,7 +287,7 @@ class _Resolved:
         return conditions
 
 
-async def _resolve(session: AsyncSession, query: str, scope: _Scope) -> _Resolved:
+async def _resolve(connection: AsyncConnection, query: str, scope: _Scope) -> _Resolved:
     """One query: the documents the filters leave (if any filter), the size of the scope and
     the table's size for the vector leg's plan, and whether the query has text terms."""
     table_rows = (
@@ -295,13 +302,13 @@ async def _resolve(session: AsyncSession, query: str, scope: _Scope) -> _Resolve
             .where(*scope.documents())
             .scalar_subquery()
         )
-        total = (await session.execute(select(in_scope, table_rows, terms))).one()
+        total = (await connection.execute(select(in_scope, table_rows, terms))).one()
         return _Resolved(
             scope.tenant_id, None, int(total[0]), _reltuples(total[1]), _has_terms(total[2])
         )
     documents = select(Document.id, Document.chunk_count).where(*scope.documents()).subquery()
     narrowed = (
-        await session.execute(
+        await connection.execute(
             select(
                 func.coalesce(func.array_agg(documents.c.id), literal([], ARRAY(Uuid))),
                 func.coalesce(func.sum(documents.c.chunk_count), 0),
@@ -327,7 +334,7 @@ def _reltuples(value: float | None) -> float:
 
 
 async def _vector_leg(
-    session: AsyncSession,
+    connection: AsyncConnection,
     scope: _Resolved,
     query_vector: list[float],
     *,
@@ -372,7 +379,7 @@ async def _vector_leg(
             .order_by(every.c.distance, every.c.chunk_id)
             .limit(candidates)
         )
-        rows = (await session.execute(exact)).all()
+        rows = (await connection.execute(exact)).all()
         if not rows or rows[0].seen <= exact_scan_max_rows:
             return [(row.chunk_id, float(row.distance)) for row in rows]
 
@@ -382,10 +389,10 @@ async def _vector_leg(
         "hnsw.ef_search": str(_candidate_list(candidates, filtered_rows, table_rows)),
         "hnsw.max_scan_tuples": str(_scan_budget(candidates, filtered_rows, table_rows)),
     }
-    previous = await _set_local(session, settings)
+    previous = await _set_local(connection, settings)
     approximate = nearest.order_by(distance).limit(candidates)
-    found = [(row.chunk_id, float(row.distance)) for row in await session.execute(approximate)]
-    await _set_local(session, previous)
+    found = [(row.chunk_id, float(row.distance)) for row in await connection.execute(approximate)]
+    await _set_local(connection, previous)
     return sorted(found, key=lambda row: (row[1], str(row[0])))
 
 
@@ -415,7 +422,7 @@ def _scan_budget(candidates: int, filtered_rows: int, table_rows: float) -> int:
 
 
 async def _set_local(
-    session: AsyncSession, settings: Mapping[str, str | None]
+    connection: AsyncConnection, settings: Mapping[str, str | None]
 ) -> dict[str, str | None]:
     """SET LOCAL each setting (None: back to the default); returns the values they had.
 
@@ -429,7 +436,7 @@ async def _set_local(
         .prefix_with("MATERIALIZED")
     )
     row = (
-        await session.execute(
+        await connection.execute(
             select(
                 *(before.c[f"s{i}"] for i in range(len(names))),
                 *(
@@ -471,7 +478,7 @@ def _has_terms(tree: str | None) -> bool:
 
 
 async def _text_leg(
-    session: AsyncSession, scope: _Resolved, query: str, *, candidates: int
+    connection: AsyncConnection, scope: _Resolved, query: str, *, candidates: int
 ) -> list[tuple[uuid.UUID, float]]:
     """(chunk id, ts_rank_cd) of the best `candidates` full-text matches in scope, best first."""
     rank = func.ts_rank_cd(Chunk.search_vector, _tsquery(query), type_=Float).label("rank")
@@ -481,14 +488,14 @@ async def _text_leg(
         .order_by(rank.desc(), Chunk.id)
         .limit(candidates)
     )
-    return [(row.chunk_id, float(row.rank)) for row in await session.execute(statement)]
+    return [(row.chunk_id, float(row.rank)) for row in await connection.execute(statement)]
 
 
 # --- hits and highlights ----------------------------------------------------------------------
 
 
 async def _load_hits(
-    session: AsyncSession,
+    connection: AsyncConnection,
     scope: _Resolved,
     ranked: list[FusedRank],
     query: str | None,
@@ -528,7 +535,7 @@ async def _load_hits(
             Chunk.id.in_([item.chunk_id for item in ranked]),
         )
     )
-    rows = {row.id: row for row in await session.execute(statement)}
+    rows = {row.id: row for row in await connection.execute(statement)}
     hits: list[SearchHit] = []
     for item in ranked:
         row = rows.get(item.chunk_id)
