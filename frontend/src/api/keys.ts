@@ -21,6 +21,12 @@ export interface DocumentListParams extends PageParams {
   tag: string;
 }
 
+/** The knowledge graph's entity list: text in the name and one type (empty strings: no filter). */
+export interface EntityListParams extends PageParams {
+  q: string;
+  type: string;
+}
+
 /** A range of UTC days, `YYYY-MM-DD`, both ends included. */
 export interface DayRange {
   since: string;
@@ -72,6 +78,16 @@ export const queryKeys = {
   knowledgeCollections: (tenantId: string) =>
     ['tenants', tenantId, 'knowledge', 'collections'] as const,
   knowledgeStats: (tenantId: string) => ['tenants', tenantId, 'knowledge', 'stats'] as const,
+  knowledgeIndex: (tenantId: string) => ['tenants', tenantId, 'knowledge', 'index'] as const,
+  knowledgeGraph: (tenantId: string) => ['tenants', tenantId, 'knowledge', 'graph'] as const,
+  knowledgeEntities: (tenantId: string) =>
+    ['tenants', tenantId, 'knowledge', 'graph', 'entities'] as const,
+  knowledgeEntityList: (tenantId: string, params: EntityListParams) =>
+    ['tenants', tenantId, 'knowledge', 'graph', 'entities', 'list', params] as const,
+  knowledgeEntity: (tenantId: string, entityId: string) =>
+    ['tenants', tenantId, 'knowledge', 'graph', 'entities', 'detail', entityId] as const,
+  knowledgeExtraction: (tenantId: string, documentId: string) =>
+    ['tenants', tenantId, 'knowledge', 'graph', 'documents', documentId] as const,
   ai: (tenantId: string) => ['tenants', tenantId, 'ai'] as const,
   aiSettings: (tenantId: string) => ['tenants', tenantId, 'ai', 'settings'] as const,
   aiProviders: (tenantId: string) => ['tenants', tenantId, 'ai', 'providers'] as const,

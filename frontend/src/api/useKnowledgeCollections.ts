@@ -4,10 +4,12 @@ import {
   knowledgeCreateCollection,
   knowledgeDeleteCollection,
   knowledgeListCollections,
+  knowledgeReindexCollection,
   knowledgeUpdateCollection,
   type CollectionCreate,
   type CollectionRead,
   type CollectionUpdate,
+  type ReindexQueued,
 } from '../client';
 import { toast } from '../toasts/toastStore';
 import { queryKeys } from './keys';
@@ -87,6 +89,41 @@ export function useDeleteCollection(tenantId: string) {
           ? `${collection.name}: its documents are kept, outside any collection.`
           : collection.name,
       );
+      await refresh();
+    },
+  });
+}
+
+/** What a collection's reindex did, in words: how many documents were queued, and left alone. */
+export function reindexSummary({ queued, busy }: ReindexQueued): string {
+  const documents = (n: number) => (n === 1 ? '1 document' : `${n.toLocaleString()} documents`);
+  if (queued === 0 && busy === 0) return 'The collection has no documents.';
+  const parts = [
+    queued > 0
+      ? `${documents(queued)} queued; ${queued === 1 ? 'its' : 'their'} current passages serve until replaced.`
+      : 'Nothing was queued.',
+    busy > 0
+      ? `${documents(busy)} ${busy === 1 ? 'was' : 'were'} being indexed already and left alone.`
+      : null,
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+/**
+ * Indexes every ready or failed document of the collection again; documents being indexed are
+ * left alone. The toast reports both counts.
+ */
+export function useReindexCollection(tenantId: string) {
+  const refresh = useRefreshKnowledge(tenantId);
+  return useMutation({
+    mutationFn: async (collection: Pick<CollectionRead, 'id' | 'name'>) =>
+      (
+        await knowledgeReindexCollection({
+          path: { tenant_id: tenantId, collection_id: collection.id },
+        })
+      ).data,
+    onSuccess: async (result, collection) => {
+      toast.success(`Reindexing ${collection.name}`, reindexSummary(result));
       await refresh();
     },
   });

@@ -11,9 +11,11 @@ export interface ConfirmDialogProps {
   onConfirm: () => void;
   onCancel: () => void;
   busy?: boolean;
+  /** `primary` for an action that costs something but destroys nothing (reindexing, say). */
+  confirmVariant?: 'danger' | 'primary';
 }
 
-/** "Are you sure?" for actions that cannot be undone. */
+/** "Are you sure?" for actions that cannot be undone, or that cost time or tokens. */
 export function ConfirmDialog({
   open,
   title,
@@ -22,6 +24,7 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
   busy = false,
+  confirmVariant = 'danger',
 }: ConfirmDialogProps) {
   return (
     <Dialog
@@ -34,7 +37,7 @@ export function ConfirmDialog({
           <Button variant="secondary" onClick={onCancel} disabled={busy} data-autofocus>
             Cancel
           </Button>
-          <Button variant="danger" onClick={onConfirm} loading={busy}>
+          <Button variant={confirmVariant} onClick={onConfirm} loading={busy}>
             {confirmLabel}
           </Button>
         </>

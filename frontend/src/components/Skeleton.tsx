@@ -37,3 +37,22 @@ export function FormSkeleton({ fields = 4 }: { fields?: number }) {
     </div>
   );
 }
+
+/** A page whose code or first data is on its way: a heading and a card, in grey. */
+export function PageSkeleton() {
+  return (
+    <div role="status" aria-busy="true" className="space-y-gutter">
+      <span className="sr-only">Loading…</span>
+      <div className="space-y-2">
+        <Skeleton className="h-8 w-64" />
+        <Skeleton className="h-4 w-96 max-w-full" />
+      </div>
+      <div className="space-y-4 rounded-card border border-surface-border bg-surface p-gutter shadow-card">
+        <Skeleton className="h-5 w-40" />
+        <Skeleton className="h-4 w-full" />
+        <Skeleton className="h-4 w-5/6" />
+        <Skeleton className="h-24 w-full" />
+      </div>
+    </div>
+  );
+}

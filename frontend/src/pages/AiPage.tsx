@@ -1,5 +1,8 @@
+import { useState } from 'react';
+
 import { useAiSettings } from '../api/useAiSettings';
 import { useWorkspaceRole } from '../api/useTenants';
+import type { ResolvedRead } from '../client';
 import { Card, PageHeader } from '../components/Card';
 import { FormSkeleton } from '../components/Skeleton';
 import { ErrorState } from '../components/States';
@@ -7,6 +10,7 @@ import { AiDefaultsForm } from '../features/ai/AiDefaultsForm';
 import { HealthPanel } from '../features/ai/HealthPanel';
 import { OfflineBanner } from '../features/ai/OfflineBanner';
 import { ProvidersSection } from '../features/ai/ProvidersSection';
+import { ReembedNotice } from '../features/ai/ReembedNotice';
 import { UsageSection } from '../features/ai/usage/UsageSection';
 import { useTenantId } from '../layout/useTenantId';
 import { ReadOnlyNotice } from './settings/ReadOnlyNotice';
@@ -16,6 +20,7 @@ export function AiPage() {
   const tenantId = useTenantId();
   const { canManage } = useWorkspaceRole(tenantId);
   const settings = useAiSettings(tenantId);
+  const [reembedWith, setReembedWith] = useState<ResolvedRead | null>(null);
   return (
     <>
       <PageHeader
@@ -31,6 +36,13 @@ export function AiPage() {
           title="Defaults"
           description="What agents use unless they choose their own provider and model."
         >
+          {reembedWith ? (
+            <ReembedNotice
+              tenantId={tenantId}
+              embeddings={reembedWith}
+              onDismiss={() => setReembedWith(null)}
+            />
+          ) : null}
           {settings.isPending ? (
             <FormSkeleton fields={5} />
           ) : settings.isError ? (
@@ -47,6 +59,7 @@ export function AiPage() {
               tenantId={tenantId}
               settings={settings.data}
               readOnly={!canManage}
+              onEmbeddingChange={setReembedWith}
             />
           )}
         </Card>

@@ -5,6 +5,7 @@ import { AddUrlButton } from '../features/knowledge/AddUrlDialog';
 import { DocumentDrawer } from '../features/knowledge/detail/DocumentDrawer';
 import { DocumentsSection } from '../features/knowledge/documents/DocumentsSection';
 import { useKnowledgeUrl } from '../features/knowledge/documents/useKnowledgeUrl';
+import { GraphSection } from '../features/knowledge/graph/GraphSection';
 import { PasteTextButton } from '../features/knowledge/PasteTextDialog';
 import { SearchPanel } from '../features/knowledge/search/SearchPanel';
 import { StatsSection } from '../features/knowledge/stats/StatsSection';
@@ -12,8 +13,9 @@ import { UploadArea } from '../features/knowledge/UploadArea';
 import { useTenantId } from '../layout/useTenantId';
 
 /**
- * The knowledge base: numbers at a glance, adding documents, browsing them by collection, tag
- * and status, one document in a drawer (named in the URL), and a search to try.
+ * The knowledge base: numbers and the embedding model at a glance, adding documents, browsing
+ * them by collection, tag and status, the knowledge graph extracted from them, one document in
+ * a drawer (named in the URL), and a search to try.
  */
 export function KnowledgePage() {
   const tenantId = useTenantId();
@@ -56,6 +58,7 @@ export function KnowledgePage() {
           onChange={update}
           documentHref={documentHref}
         />
+        <GraphSection tenantId={tenantId} documentHref={documentHref} />
         <Card
           title="Search"
           description="Try a question to see which passages an agent would find."

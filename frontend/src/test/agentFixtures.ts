@@ -9,6 +9,7 @@ import type {
   RevisionRead,
 } from '../client';
 import { USER_ID } from './fixtures';
+import { DOCUMENT_ID, firstChunk } from './knowledgeFixtures';
 
 export const AGENT_ID = '4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d';
 
@@ -91,4 +92,48 @@ export const offlineReply: AgentPreviewReply = {
   tokens_in: 41,
   tokens_out: 12,
   latency_ms: 3,
+};
+
+export const REFUND_DOCUMENT_ID = '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e';
+
+/** The offline responder, answering from what the agent's knowledge lookup found. */
+export const lookupReply: AgentPreviewReply = {
+  ...offlineReply,
+  text: 'The business plan costs 49 € per seat.\n\nSources: Price list 2026',
+  used_passages: [0, 2],
+  context: {
+    query: 'How much is the business plan?',
+    passages: [
+      {
+        index: 0,
+        chunk_id: firstChunk.id,
+        document_id: DOCUMENT_ID,
+        document_title: 'Price list 2026',
+        score: 0.8123,
+        used: true,
+      },
+      {
+        index: 1,
+        chunk_id: '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
+        document_id: REFUND_DOCUMENT_ID,
+        document_title: 'Refund policy',
+        score: 0.4012,
+        used: false,
+      },
+    ],
+    facts: [
+      {
+        text: 'Acme Corp — supplies → Bracket X',
+        subject: 'Acme Corp',
+        predicate: 'supplies',
+        object: 'Bracket X',
+        confidence: 0.9,
+        document_id: DOCUMENT_ID,
+        document_title: 'Price list 2026',
+        chunk_id: firstChunk.id,
+        used: true,
+      },
+    ],
+    facts_passage_index: 2,
+  },
 };

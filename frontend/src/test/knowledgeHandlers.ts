@@ -1,9 +1,9 @@
 /** The knowledge API's read routes with quiet defaults; a test overrides what it is about. */
 import { http } from 'msw';
 
-import type { CollectionRead, KnowledgeStats } from '../client';
+import type { CollectionRead, KnowledgeIndexRead, KnowledgeStats, PageEntityRead } from '../client';
 import { TENANT_ID } from './fixtures';
-import { knowledgeStats } from './knowledgeFixtures';
+import { entityPage, extraction, knowledgeIndex, knowledgeStats } from './knowledgeFixtures';
 import { api, json } from './server';
 
 export const knowledgeUrl = (tenantId = TENANT_ID) => api(`/api/v1/tenants/${tenantId}/knowledge`);
@@ -12,12 +12,25 @@ export function knowledgeDefaults(
   {
     collections = [],
     stats = knowledgeStats(),
-  }: { collections?: CollectionRead[]; stats?: KnowledgeStats } = {},
+    index = knowledgeIndex(),
+    entities = entityPage([]),
+  }: {
+    collections?: CollectionRead[];
+    stats?: KnowledgeStats;
+    index?: KnowledgeIndexRead;
+    entities?: PageEntityRead;
+  } = {},
   tenantId = TENANT_ID,
 ) {
   const base = knowledgeUrl(tenantId);
   return [
     http.get(`${base}/collections`, () => json(collections)),
     http.get(`${base}/stats`, () => json(stats)),
+    http.get(`${base}/index`, () => json(index)),
+    http.get(`${base}/graph/entities`, () => json(entities)),
+    // Any document's graph extraction: done, with a few facts.
+    http.get(`${base}/graph/documents/:documentId`, ({ params }) =>
+      json(extraction({ document_id: String(params.documentId) })),
+    ),
   ];
 }

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 
-import type { AiSettingsRead, AiSettingsUpdate } from '../../client';
+import type { AiSettingsRead, AiSettingsUpdate, ResolvedRead } from '../../client';
 import { formErrors } from '../../api/problem';
-import { useUpdateAiSettings } from '../../api/useAiSettings';
+import { embeddingModelChanged, useUpdateAiSettings } from '../../api/useAiSettings';
 import { Button } from '../../components/Button';
 import { FormError, TextField } from '../../components/Field';
 import { EffectiveModel } from './EffectiveModel';
@@ -55,10 +55,17 @@ export interface AiDefaultsFormProps {
   tenantId: string;
   settings: AiSettingsRead;
   readOnly: boolean;
+  /** Called after a save that changed the embedding model (the knowledge base is re-embedded). */
+  onEmbeddingChange?: (embeddings: ResolvedRead) => void;
 }
 
 /** The models agents use unless they choose one, the embedding model, and the token budget. */
-export function AiDefaultsForm({ tenantId, settings, readOnly }: AiDefaultsFormProps) {
+export function AiDefaultsForm({
+  tenantId,
+  settings,
+  readOnly,
+  onEmbeddingChange,
+}: AiDefaultsFormProps) {
   const initial = valuesOf(settings);
   const [values, setValues] = useState<Values>(initial);
   const update = useUpdateAiSettings(tenantId);
@@ -73,7 +80,16 @@ export function AiDefaultsForm({ tenantId, settings, readOnly }: AiDefaultsFormP
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (dirty && !budgetError) update.mutate(bodyOf(values));
+    if (!dirty || budgetError) return;
+    // Not `mutate`'s callbacks: the page mounts a new form for the saved settings.
+    update.mutateAsync(bodyOf(values)).then(
+      (saved) => {
+        if (embeddingModelChanged(settings.embeddings, saved.embeddings)) {
+          onEmbeddingChange?.(saved.embeddings);
+        }
+      },
+      () => undefined,
+    );
   }
 
   return (

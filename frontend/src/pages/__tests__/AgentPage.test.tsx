@@ -6,7 +6,9 @@ import type { AgentRead } from '../../client';
 import {
   AGENT_ID,
   agent,
+  lookupReply,
   offlineReply,
+  REFUND_DOCUMENT_ID,
   revisionPage,
   revisions,
   revisionTwo,
@@ -176,6 +178,7 @@ describe('AgentPage', () => {
         { title: 'Hours', text: 'We open at 9.' },
         { title: 'Prices', text: 'Premium costs 49 EUR a month.' },
       ],
+      use_knowledge: true,
     });
     expect(within(conversation).getByText(/The premium plan costs 49 EUR/)).toBeInTheDocument();
     expect(within(conversation).getByText('offline/extractive-v1')).toBeInTheDocument();
@@ -187,5 +190,54 @@ describe('AgentPage', () => {
     expect(used).toHaveAttribute('data-used', 'true');
     expect(used).toHaveTextContent('Used in the last reply');
     expect(screen.getByRole('group', { name: /^Passage 1/ })).not.toHaveAttribute('data-used');
+  });
+
+  it('looks the knowledge up without typed passages and lists what each reply used', async () => {
+    const sent: unknown[] = [];
+    serveAgent(() => agent);
+    server.use(
+      http.post(`${AGENT}/preview`, async ({ request }) => {
+        sent.push(await request.json());
+        return json(sent.length === 1 ? lookupReply : { ...lookupReply, context: null });
+      }),
+    );
+    const { user } = renderApp(`/w/${TENANT_ID}/agents/${AGENT_ID}?tab=try`);
+
+    const lookup = await screen.findByRole('switch', { name: "Look up the agent's knowledge" });
+    expect(lookup).toBeChecked();
+    await user.type(screen.getByLabelText('Message'), 'How much is the business plan?{Enter}');
+
+    const conversation = screen.getByRole('list', { name: 'Conversation' });
+    const toggle = await within(conversation).findByRole('button', { name: /^Knowledge used/ });
+    expect(sent[0]).toEqual({
+      messages: [{ role: 'user', content: 'How much is the business plan?' }],
+      passages: [],
+      use_knowledge: true,
+    });
+    expect(within(conversation).getByText('Offline responder')).toBeInTheDocument();
+    expect(toggle).toHaveTextContent('1 of 2 passages used · 1 fact, used');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(within(conversation).queryByText(/No passage matched/)).not.toBeInTheDocument();
+
+    await user.click(toggle);
+    const passages = within(conversation).getByRole('list', { name: 'Passages found' });
+    const [first, second] = within(passages).getAllByRole('listitem');
+    expect(within(first!).getByText('0.812')).toBeInTheDocument();
+    expect(within(first!).getByText('Used')).toBeInTheDocument();
+    expect(within(second!).getByText('0.401')).toBeInTheDocument();
+    expect(within(second!).getByText('Not used')).toBeInTheDocument();
+    expect(within(second!).getByRole('link', { name: 'Refund policy' })).toHaveAttribute(
+      'href',
+      `/w/${TENANT_ID}/knowledge?document=${REFUND_DOCUMENT_ID}`,
+    );
+    const facts = within(conversation).getByRole('list', { name: 'Facts found' });
+    expect(facts).toHaveTextContent('Acme Corp — supplies → Bracket X · from Price list 2026');
+
+    // Turning the lookup off is sent with the next message.
+    await user.click(lookup);
+    await user.type(screen.getByLabelText('Message'), 'Thanks{Enter}');
+    await waitFor(() => expect(sent).toHaveLength(2));
+    expect(sent[1]).toMatchObject({ use_knowledge: false });
+    expect(screen.getAllByRole('button', { name: /^Knowledge used/ })).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import type { ProviderRead } from '../../client';
+import type { AiSettingsRead, AiSettingsUpdate, ProviderRead } from '../../client';
 import { lastDays } from '../../features/ai/usage/usageData';
 import {
   keylessProvider,
@@ -10,6 +10,7 @@ import {
   offlineHealth,
   offlineSettings,
   provider,
+  PROVIDER_ID,
   usageDay,
   usageReport,
 } from '../../test/aiFixtures';
@@ -119,5 +120,68 @@ describe('AiPage', () => {
       /offline\/extractive-v1\s*Chat\s*4\s*0\s*350\s*125\s*4 ms/,
     );
     expect(screen.getByText('No providers yet')).toBeInTheDocument();
+  });
+
+  it('says the knowledge base will be re-embedded after the embedding model changes', async () => {
+    serveAi([provider]);
+    let sent: AiSettingsUpdate | undefined;
+    server.use(
+      http.put(api(`${AI}/settings`), async ({ request }) => {
+        sent = (await request.json()) as AiSettingsUpdate;
+        const saved: AiSettingsRead = {
+          ...offlineSettings,
+          embedding_provider_id: sent.embedding_provider_id ?? null,
+          embedding_model: sent.embedding_model ?? null,
+          monthly_token_budget: sent.monthly_token_budget ?? null,
+          embeddings: sent.embedding_model
+            ? {
+                provider: provider.name,
+                kind: 'openai',
+                model: sent.embedding_model,
+                source: 'workspace',
+                offline: false,
+              }
+            : offlineSettings.embeddings,
+        };
+        return json(saved);
+      }),
+    );
+    const { user } = renderApp(`/w/${TENANT_ID}/ai`);
+
+    // A budget alone does not move the knowledge base.
+    await user.type(await screen.findByLabelText('Monthly token budget'), '5000');
+    await user.click(screen.getByRole('button', { name: 'Save defaults' }));
+    expect(await screen.findByText('AI defaults saved')).toBeInTheDocument();
+    expect(sent?.monthly_token_budget).toBe(5000);
+    expect(screen.queryByText(/will be re-embedded/)).not.toBeInTheDocument();
+
+    await user.selectOptions(
+      await screen.findByLabelText('Embedding provider'),
+      'OpenAI production (OpenAI)',
+    );
+    await user.type(screen.getByLabelText('Embedding model'), 'text-embedding-3-small');
+    await user.click(screen.getByRole('button', { name: 'Save defaults' }));
+
+    await waitFor(() =>
+      expect(sent).toMatchObject({
+        embedding_provider_id: PROVIDER_ID,
+        embedding_model: 'text-embedding-3-small',
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'The knowledge base will be re-embedded with text-embedding-3-small.',
+      ),
+    ).toBeInTheDocument();
+    const notice = screen
+      .getAllByRole('status')
+      .find((element) => element.textContent?.includes('Follow the progress'))!;
+    expect(notice).toHaveTextContent('Searches keep using the current model');
+    expect(notice).toHaveTextContent('sent to OpenAI production, which spends its tokens');
+    expect(
+      within(notice).getByRole('link', { name: 'Follow the progress on the Knowledge page' }),
+    ).toHaveAttribute('href', `/w/${TENANT_ID}/knowledge`);
+    await user.click(within(notice).getByRole('button', { name: 'Dismiss' }));
+    expect(notice).not.toBeInTheDocument();
   });
 });

@@ -50,7 +50,8 @@ describe('KnowledgePage', () => {
   it('explains the supported formats when there are no documents', async () => {
     server.use(http.get(`${KNOWLEDGE}/documents`, () => json(documentPage([]))));
     renderApp(PAGE);
-    expect(await screen.findByText('No documents yet')).toBeInTheDocument();
+    // The first test of the file also waits for the app's first load (session, workspaces).
+    expect(await screen.findByText('No documents yet', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByText(/PDF, DOCX, HTML, Markdown, plain text and CSV files/)).toBeVisible();
     expect(screen.getByRole('link', { name: 'Knowledge' })).toHaveAttribute('aria-current', 'page');
   });

@@ -2,7 +2,15 @@ import type { Turn } from './conversation';
 import { ReplyDetails } from './ReplyDetails';
 
 /** The conversation so far: your messages on the right, the agent's replies on the left. */
-export function ChatTranscript({ turns, greeting }: { turns: Turn[]; greeting: string }) {
+export function ChatTranscript({
+  tenantId,
+  turns,
+  greeting,
+}: {
+  tenantId: string;
+  turns: Turn[];
+  greeting: string;
+}) {
   return (
     <ol aria-label="Conversation" className="space-y-4">
       {greeting ? (
@@ -24,7 +32,7 @@ export function ChatTranscript({ turns, greeting }: { turns: Turn[]; greeting: s
               <span className="sr-only">Agent: </span>
               {turn.content}
             </div>
-            <ReplyDetails reply={turn.reply} used={turn.used} />
+            <ReplyDetails tenantId={tenantId} reply={turn.reply} used={turn.used} />
           </li>
         ),
       )}

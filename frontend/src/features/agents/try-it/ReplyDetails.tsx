@@ -1,6 +1,7 @@
 import type { AgentPreviewReply } from '../../../client';
 import { Badge } from '../../../components/Badge';
 import type { UsedPassage } from './conversation';
+import { KnowledgeUsed } from './KnowledgeUsed';
 
 const SOURCES: Record<AgentPreviewReply['model_source'], string> = {
   agent: "the agent's model",
@@ -9,8 +10,17 @@ const SOURCES: Record<AgentPreviewReply['model_source'], string> = {
   offline: 'offline',
 };
 
-/** Who answered (the offline responder, or which provider and model), at what cost. */
-export function ReplyDetails({ reply, used }: { reply: AgentPreviewReply; used: UsedPassage[] }) {
+export interface ReplyDetailsProps {
+  tenantId: string;
+  reply: AgentPreviewReply;
+  used: UsedPassage[];
+}
+
+/**
+ * Who answered (the offline responder, or which provider and model), at what cost, and the
+ * knowledge it drew on: typed passages, or what its lookup found.
+ */
+export function ReplyDetails({ tenantId, reply, used }: ReplyDetailsProps) {
   return (
     <div className="mt-2 space-y-1.5 text-xs text-ink-muted">
       <div className="flex flex-wrap items-center gap-2">
@@ -40,9 +50,10 @@ export function ReplyDetails({ reply, used }: { reply: AgentPreviewReply; used: 
             </mark>
           ))}
         </p>
-      ) : reply.offline ? (
+      ) : reply.offline && !reply.context ? (
         <p>No passage matched: the offline responder answers only from the passages given.</p>
       ) : null}
+      {reply.context ? <KnowledgeUsed tenantId={tenantId} context={reply.context} /> : null}
     </div>
   );
 }

@@ -6,9 +6,19 @@ import { usePreviewReply } from '../../../api/useAgents';
 import { Button } from '../../../components/Button';
 import { Card } from '../../../components/Card';
 import { EmptyState } from '../../../components/States';
+import { Switch } from '../../../components/Switch';
 import { ChatTranscript } from './ChatTranscript';
 import { previewRequest, type PassageDraft, type Turn } from './conversation';
 import { PassageEditor } from './PassageEditor';
+
+/** When the knowledge lookup happens, or why it does not. */
+function lookupNote(searches: boolean, typed: boolean): string {
+  if (!searches) {
+    return 'This agent has no knowledge search tool: turn it on in Settings to let it look things up.';
+  }
+  if (typed) return 'Not while passages are typed in below: the agent answers from those.';
+  return 'For each message the agent searches the documents and the knowledge graph it may read.';
+}
 
 export interface TryItPanelProps {
   tenantId: string;
@@ -17,14 +27,18 @@ export interface TryItPanelProps {
 }
 
 /**
- * A conversation with the agent as saved now, with knowledge passages typed in by hand. Each
- * reply says who wrote it: a provider's model, or the offline responder when none is set up.
+ * A conversation with the agent as saved now. Without typed-in passages the agent looks its
+ * knowledge up (documents and knowledge graph) for each message, and each reply lists what was
+ * found and used; passages typed in by hand are used instead. Each reply says who wrote it: a
+ * provider's model, or the offline responder when none is set up.
  */
 export function TryItPanel({ tenantId, agent, canManage }: TryItPanelProps) {
   const preview = usePreviewReply(tenantId, agent.id);
   const [turns, setTurns] = useState<Turn[]>([]);
   const [draft, setDraft] = useState('');
   const [passages, setPassages] = useState<PassageDraft[]>([]);
+  const [useKnowledge, setUseKnowledge] = useState(true);
+  const searches = agent.tools.includes('knowledge_search');
 
   if (!canManage) {
     return (
@@ -36,9 +50,10 @@ export function TryItPanel({ tenantId, agent, canManage }: TryItPanelProps) {
 
   const lastReply = [...turns].reverse().find((turn) => turn.role === 'assistant');
   const usedIds = new Set(lastReply?.role === 'assistant' ? lastReply.used.map((p) => p.id) : []);
+  const typed = passages.some((p) => p.text.trim() !== '');
 
   function ask(conversation: Turn[]) {
-    const { body, usedFrom } = previewRequest(conversation, passages);
+    const { body, usedFrom } = previewRequest(conversation, passages, useKnowledge);
     preview.mutate(body, {
       onSuccess: (reply) =>
         setTurns([
@@ -92,7 +107,7 @@ export function TryItPanel({ tenantId, agent, canManage }: TryItPanelProps) {
             Write as a lead would, e.g. “How much is the premium plan?”.
           </p>
         ) : null}
-        <ChatTranscript turns={turns} greeting={agent.greeting} />
+        <ChatTranscript tenantId={tenantId} turns={turns} greeting={agent.greeting} />
         {preview.isPending ? (
           <p role="status" className="mt-4 animate-pulse text-sm text-ink-muted">
             {agent.name} is writing…
@@ -124,10 +139,31 @@ export function TryItPanel({ tenantId, agent, canManage }: TryItPanelProps) {
         </form>
       </Card>
       <Card
-        title="Knowledge passages"
-        description="Optional. The agent may answer from these; passages it used are highlighted."
+        title="Knowledge"
+        description="What the agent may answer from; each reply says what it used."
       >
-        <PassageEditor passages={passages} onChange={setPassages} usedIds={usedIds} />
+        <div className="space-y-5">
+          <div className="flex items-start justify-between gap-3">
+            <div>
+              <p className="text-sm font-medium text-ink">Look up the agent&apos;s knowledge</p>
+              <p className="text-xs text-ink-muted">{lookupNote(searches, typed)}</p>
+            </div>
+            <Switch
+              checked={useKnowledge && searches}
+              onChange={setUseKnowledge}
+              label="Look up the agent's knowledge"
+              disabled={!searches}
+            />
+          </div>
+          <div className="space-y-2">
+            <h3 className="text-sm font-medium text-ink">Passages typed in</h3>
+            <p className="text-xs text-ink-muted">
+              Optional: when there are any, the agent answers from them instead of a lookup;
+              passages it used are highlighted.
+            </p>
+            <PassageEditor passages={passages} onChange={setPassages} usedIds={usedIds} />
+          </div>
+        </div>
       </Card>
     </div>
   );

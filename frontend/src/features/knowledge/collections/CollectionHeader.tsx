@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-import { useDeleteCollection } from '../../../api/useKnowledgeCollections';
+import { useDeleteCollection, useReindexCollection } from '../../../api/useKnowledgeCollections';
 import type { CollectionRead } from '../../../client';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
@@ -14,7 +14,7 @@ export interface CollectionHeaderProps {
   onDeleted: () => void;
 }
 
-/** The selected collection's name and description, with Rename and Delete. */
+/** The selected collection's name and description, with Reindex, Rename and Delete. */
 export function CollectionHeader({
   tenantId,
   collection,
@@ -23,7 +23,9 @@ export function CollectionHeader({
 }: CollectionHeaderProps) {
   const [renaming, setRenaming] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [reindexing, setReindexing] = useState(false);
   const remove = useDeleteCollection(tenantId);
+  const reindex = useReindexCollection(tenantId);
   const count = collection.document_count;
 
   return (
@@ -36,6 +38,15 @@ export function CollectionHeader({
       </div>
       {canManage ? (
         <div className="flex gap-2">
+          <Button
+            size="sm"
+            variant="secondary"
+            disabled={count === 0}
+            title={count === 0 ? 'The collection has no documents' : undefined}
+            onClick={() => setReindexing(true)}
+          >
+            Reindex collection
+          </Button>
           <Button size="sm" variant="secondary" onClick={() => setRenaming(true)}>
             Rename
           </Button>
@@ -51,6 +62,16 @@ export function CollectionHeader({
           onClose={() => setRenaming(false)}
         />
       ) : null}
+      <ConfirmDialog
+        open={reindexing}
+        title={`Reindex ${collection.name}?`}
+        message={`${count === 1 ? 'Its document is' : `Its ${count} documents are`} read, split and embedded again; the current passages keep serving until each is replaced. Documents being indexed now are left alone. With a provider's embedding model this spends its tokens.`}
+        confirmLabel="Reindex"
+        confirmVariant="primary"
+        busy={reindex.isPending}
+        onCancel={() => setReindexing(false)}
+        onConfirm={() => reindex.mutate(collection, { onSettled: () => setReindexing(false) })}
+      />
       <ConfirmDialog
         open={deleting}
         title={`Delete ${collection.name}?`}

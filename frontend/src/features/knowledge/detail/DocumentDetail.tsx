@@ -7,6 +7,7 @@ import { ChunkList } from './ChunkList';
 import { DocumentActions } from './DocumentActions';
 import { DocumentFacts } from './DocumentFacts';
 import { FailureNotice } from './FailureNotice';
+import { GraphExtraction } from './GraphExtraction';
 import { IndexingProgress } from './IndexingProgress';
 import { MetadataForm } from './MetadataForm';
 
@@ -27,7 +28,10 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** Everything about one document: state, failure, details to edit, facts and passages. */
+/**
+ * Everything about one document: state, failure, details to edit, facts, what the knowledge
+ * graph took from it, and passages.
+ */
 export function DocumentDetail({
   tenantId,
   document,
@@ -59,6 +63,9 @@ export function DocumentDetail({
       </Section>
       <Section title="About">
         <DocumentFacts document={document} />
+      </Section>
+      <Section title="Knowledge graph">
+        <GraphExtraction tenantId={tenantId} document={document} canManage={canManage} />
       </Section>
       <Section title="Passages">
         <ChunkList tenantId={tenantId} document={document} canManage={canManage} />

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { documentListQuery } from '../../../api/useKnowledge';
-import { listParamsOf, readKnowledgeUrl, writeKnowledgeUrl } from './listParams';
+import {
+  knowledgeDocumentPath,
+  listParamsOf,
+  readKnowledgeUrl,
+  writeKnowledgeUrl,
+} from './listParams';
 
 const COLLECTION = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const DOCUMENT = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
@@ -69,5 +74,11 @@ describe('filters to the API query', () => {
     expect(
       documentListQuery(listParamsOf(readKnowledgeUrl(new URLSearchParams('q=a&status=ready')))),
     ).toEqual({ limit: 25, offset: 0, q: 'a', status: 'ready' });
+  });
+});
+
+describe('knowledgeDocumentPath', () => {
+  it('opens the knowledge page with the document in its drawer', () => {
+    expect(knowledgeDocumentPath('t1', DOCUMENT)).toBe(`/w/t1/knowledge?document=${DOCUMENT}`);
   });
 });

@@ -2,6 +2,7 @@ import { useKnowledgeStats } from '../../../api/useKnowledgeStats';
 import { Card } from '../../../components/Card';
 import { Skeleton } from '../../../components/Skeleton';
 import { ErrorState } from '../../../components/States';
+import { EmbeddingIndexPanel } from '../embedding/EmbeddingIndexPanel';
 import { RecentFailures } from './RecentFailures';
 import { StatCards } from './StatCards';
 import { StatusChart } from './StatusChart';
@@ -27,7 +28,10 @@ function StatsSkeleton() {
   );
 }
 
-/** The knowledge base at a glance; refreshed while documents are being indexed. */
+/**
+ * The knowledge base at a glance, refreshed while documents are being indexed, and the
+ * embedding model that serves its searches.
+ */
 export function StatsSection({ tenantId, canManage, documentHref }: StatsSectionProps) {
   const stats = useKnowledgeStats(tenantId);
   let body;
@@ -52,7 +56,14 @@ export function StatsSection({ tenantId, canManage, documentHref }: StatsSection
   }
   return (
     <Card title="Overview" description="What agents can look up, and what is still on its way.">
-      {body}
+      <div className="space-y-6">
+        {body}
+        <EmbeddingIndexPanel
+          tenantId={tenantId}
+          canManage={canManage}
+          totalTokens={stats.data?.total_tokens}
+        />
+      </div>
     </Card>
   );
 }
