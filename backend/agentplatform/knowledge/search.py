@@ -30,14 +30,17 @@ from __future__ import annotations
 import math
 import sys
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
     Float,
+    Integer,
+    Select,
     String,
     Uuid,
     any_,
@@ -51,6 +54,7 @@ from sqlalchemy import (
     null,
     select,
     table,
+    text,
 )
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -384,16 +388,46 @@ async def _vector_leg(
             return [(row.chunk_id, float(row.distance)) for row in rows]
 
     filtered_rows = max(estimated_rows, exact_scan_max_rows + 1)
-    settings = {
-        "hnsw.iterative_scan": "relaxed_order",
-        "hnsw.ef_search": str(_candidate_list(candidates, filtered_rows, table_rows)),
-        "hnsw.max_scan_tuples": str(_scan_budget(candidates, filtered_rows, table_rows)),
-    }
+    settings = _HnswSettings(
+        iterative_scan="relaxed_order",
+        ef_search=str(_candidate_list(candidates, filtered_rows, table_rows)),
+        max_scan_tuples=str(_scan_budget(candidates, filtered_rows, table_rows)),
+    )
     previous = await _set_local(connection, settings)
-    approximate = nearest.order_by(distance).limit(candidates)
-    found = [(row.chunk_id, float(row.distance)) for row in await connection.execute(approximate)]
+    params: dict[str, Any] = {
+        "query_vector": query_vector,
+        "tenant_id": scope.tenant_id,
+        "limit": candidates,
+    }
+    if scope.document_ids is not None:
+        params["document_ids"] = scope.document_ids
+    approximate = _NEAREST[scope.document_ids is not None]
+    found = [
+        (row.chunk_id, float(row.distance)) for row in await connection.execute(approximate, params)
+    ]
     await _set_local(connection, previous)
     return sorted(found, key=lambda row: (row[1], str(row[0])))
+
+
+def _nearest(narrowed: bool) -> Select[Any]:
+    """The index path's statement, built once (with or without a document filter)."""
+    query_vector = bindparam("query_vector", type_=Vector(EMBEDDING_DIMENSIONS))
+    distance = Chunk.embedding.op("<=>", return_type=Float)(query_vector)
+    conditions = [
+        Chunk.embedding.is_not(None),
+        Chunk.tenant_id == bindparam("tenant_id", type_=Uuid),
+    ]
+    if narrowed:
+        conditions.append(Chunk.document_id == any_(bindparam("document_ids", type_=ARRAY(Uuid))))
+    return (
+        select(Chunk.id.label("chunk_id"), distance.label("distance"))
+        .where(*conditions)
+        .order_by(distance)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+_NEAREST = {False: _nearest(False), True: _nearest(True)}
 
 
 def _candidate_list(candidates: int, filtered_rows: int, table_rows: float) -> int:
@@ -421,32 +455,49 @@ def _scan_budget(candidates: int, filtered_rows: int, table_rows: float) -> int:
     return int(min(max(4 * expected, HNSW_MAX_SCAN_TUPLES_DEFAULT), HNSW_MAX_SCAN_TUPLES_CAP))
 
 
-async def _set_local(
-    connection: AsyncConnection, settings: Mapping[str, str | None]
-) -> dict[str, str | None]:
-    """SET LOCAL each setting (None: back to the default); returns the values they had.
+@dataclass(frozen=True, slots=True)
+class _HnswSettings:
+    iterative_scan: str | None  # None: back to the default
+    ef_search: str | None
+    max_scan_tuples: str | None
 
-    One round trip: the old values are read in a materialised CTE, which is scanned before the
-    outer select list (with the set_config calls) is computed for its row.
+
+# One round trip, built once (a search is a handful of statements, and building them shows): the
+# old values are read in a materialised CTE, which is scanned before the outer select list (with
+# the set_config calls, transaction-local) is computed for its row.
+_SWAP_HNSW_SETTINGS = text(
     """
-    names = list(settings)
-    before = (
-        select(*(func.current_setting(name, True).label(f"s{i}") for i, name in enumerate(names)))
-        .cte("before")
-        .prefix_with("MATERIALIZED")
+    WITH before AS MATERIALIZED (
+        SELECT current_setting('hnsw.iterative_scan', true) AS iterative_scan,
+               current_setting('hnsw.ef_search', true) AS ef_search,
+               current_setting('hnsw.max_scan_tuples', true) AS max_scan_tuples
     )
+    SELECT iterative_scan, ef_search, max_scan_tuples,
+           set_config('hnsw.iterative_scan', :iterative_scan, true),
+           set_config('hnsw.ef_search', :ef_search, true),
+           set_config('hnsw.max_scan_tuples', :max_scan_tuples, true)
+    FROM before
+    """
+).bindparams(
+    bindparam("iterative_scan", type_=String),
+    bindparam("ef_search", type_=String),
+    bindparam("max_scan_tuples", type_=String),
+)
+
+
+async def _set_local(connection: AsyncConnection, settings: _HnswSettings) -> _HnswSettings:
+    """SET LOCAL the index settings; returns the values they had."""
     row = (
         await connection.execute(
-            select(
-                *(before.c[f"s{i}"] for i in range(len(names))),
-                *(
-                    func.set_config(name, literal(value, String), True)
-                    for name, value in settings.items()
-                ),
-            ).select_from(before)
+            _SWAP_HNSW_SETTINGS,
+            {
+                "iterative_scan": settings.iterative_scan,
+                "ef_search": settings.ef_search,
+                "max_scan_tuples": settings.max_scan_tuples,
+            },
         )
     ).one()
-    return dict(zip(names, row[: len(names)], strict=True))
+    return _HnswSettings(row[0], row[1], row[2])
 
 
 # --- text leg ---------------------------------------------------------------------------------
