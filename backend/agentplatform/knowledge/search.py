@@ -40,7 +40,6 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
-    Select,
     String,
     Uuid,
     any_,
@@ -360,13 +359,14 @@ async def _vector_leg(
        the rest of the caller's transaction) and leaves the planner free to reach the filtered
        rows through the b-tree on (tenant_id, document_id).
     2. A large one goes through the plain `ORDER BY embedding <=> :qv LIMIT n` that the HNSW
-       index serves, with transaction-local settings (set_config(..., true) is SET LOCAL with
-       bind parameters): `hnsw.iterative_scan = relaxed_order`, so the scan resumes until n rows
-       pass the filter; `hnsw.ef_search` sized so that the first pass already holds about n rows
-       that pass (see `_candidate_list`); and `hnsw.max_scan_tuples` raised when the filter
-       is selective (about n x table rows / filtered rows tuples are visited to find n matches).
-       The previous values are put back afterwards. Relaxed order can return rows slightly out
-       of order, so they are sorted again here. The planner may still prefer a b-tree and a sort
+       index serves, run by the SQL function `knowledge_nearest_chunks` (migration 0006) in one
+       round trip, with transaction-local settings: `hnsw.iterative_scan = relaxed_order`, so
+       the scan resumes until n rows pass the filter; `hnsw.ef_search` sized so that the first
+       pass already holds about n rows that pass (see `_candidate_list`); and
+       `hnsw.max_scan_tuples` raised when the filter is selective (about n x table rows /
+       filtered rows tuples are visited to find n matches). The function puts the previous
+       values back afterwards. Relaxed order can return rows slightly out of order, so they are
+       sorted again here. The planner may still prefer a b-tree and a sort
        when its statistics say the filter is selective; that answer is exact too.
     """
     distance = Chunk.embedding.op("<=>", return_type=Float)(query_vector).label("distance")
@@ -388,46 +388,35 @@ async def _vector_leg(
             return [(row.chunk_id, float(row.distance)) for row in rows]
 
     filtered_rows = max(estimated_rows, exact_scan_max_rows + 1)
-    settings = _HnswSettings(
-        iterative_scan="relaxed_order",
-        ef_search=str(_candidate_list(candidates, filtered_rows, table_rows)),
-        max_scan_tuples=str(_scan_budget(candidates, filtered_rows, table_rows)),
+    nearest_rows = await connection.execute(
+        _NEAREST_CHUNKS,
+        {
+            "tenant_id": scope.tenant_id,
+            "document_ids": scope.document_ids,
+            "query_vector": query_vector,
+            "limit": candidates,
+            "ef_search": _candidate_list(candidates, filtered_rows, table_rows),
+            "max_scan_tuples": _scan_budget(candidates, filtered_rows, table_rows),
+        },
     )
-    previous = await _set_local(connection, settings)
-    params: dict[str, Any] = {
-        "query_vector": query_vector,
-        "tenant_id": scope.tenant_id,
-        "limit": candidates,
-    }
-    if scope.document_ids is not None:
-        params["document_ids"] = scope.document_ids
-    approximate = _NEAREST[scope.document_ids is not None]
-    found = [
-        (row.chunk_id, float(row.distance)) for row in await connection.execute(approximate, params)
-    ]
-    await _set_local(connection, previous)
+    found = [(row.chunk_id, float(row.distance)) for row in nearest_rows]
     return sorted(found, key=lambda row: (row[1], str(row[0])))
 
 
-def _nearest(narrowed: bool) -> Select[Any]:
-    """The index path's statement, built once (with or without a document filter)."""
-    query_vector = bindparam("query_vector", type_=Vector(EMBEDDING_DIMENSIONS))
-    distance = Chunk.embedding.op("<=>", return_type=Float)(query_vector)
-    conditions = [
-        Chunk.embedding.is_not(None),
-        Chunk.tenant_id == bindparam("tenant_id", type_=Uuid),
-    ]
-    if narrowed:
-        conditions.append(Chunk.document_id == any_(bindparam("document_ids", type_=ARRAY(Uuid))))
-    return (
-        select(Chunk.id.label("chunk_id"), distance.label("distance"))
-        .where(*conditions)
-        .order_by(distance)
-        .limit(bindparam("limit", type_=Integer))
-    )
-
-
-_NEAREST = {False: _nearest(False), True: _nearest(True)}
+#: The index path in one round trip: migration 0006's function sets the index settings
+#: transaction-locally, runs the ordered index scan (planned with the call's values) and puts the
+#: settings back.
+_NEAREST_CHUNKS = text(
+    "SELECT chunk_id, distance FROM knowledge_nearest_chunks("
+    ":tenant_id, :document_ids, :query_vector, :limit, :ef_search, :max_scan_tuples)"
+).bindparams(
+    bindparam("tenant_id", type_=Uuid),
+    bindparam("document_ids", type_=ARRAY(Uuid)),
+    bindparam("query_vector", type_=Vector(EMBEDDING_DIMENSIONS)),
+    bindparam("limit", type_=Integer),
+    bindparam("ef_search", type_=Integer),
+    bindparam("max_scan_tuples", type_=Integer),
+)
 
 
 def _candidate_list(candidates: int, filtered_rows: int, table_rows: float) -> int:
@@ -453,51 +442,6 @@ def _scan_budget(candidates: int, filtered_rows: int, table_rows: float) -> int:
         return HNSW_MAX_SCAN_TUPLES_DEFAULT
     expected = candidates * table_rows / max(filtered_rows, 1)
     return int(min(max(4 * expected, HNSW_MAX_SCAN_TUPLES_DEFAULT), HNSW_MAX_SCAN_TUPLES_CAP))
-
-
-@dataclass(frozen=True, slots=True)
-class _HnswSettings:
-    iterative_scan: str | None  # None: back to the default
-    ef_search: str | None
-    max_scan_tuples: str | None
-
-
-# One round trip, built once (a search is a handful of statements, and building them shows): the
-# old values are read in a materialised CTE, which is scanned before the outer select list (with
-# the set_config calls, transaction-local) is computed for its row.
-_SWAP_HNSW_SETTINGS = text(
-    """
-    WITH before AS MATERIALIZED (
-        SELECT current_setting('hnsw.iterative_scan', true) AS iterative_scan,
-               current_setting('hnsw.ef_search', true) AS ef_search,
-               current_setting('hnsw.max_scan_tuples', true) AS max_scan_tuples
-    )
-    SELECT iterative_scan, ef_search, max_scan_tuples,
-           set_config('hnsw.iterative_scan', :iterative_scan, true),
-           set_config('hnsw.ef_search', :ef_search, true),
-           set_config('hnsw.max_scan_tuples', :max_scan_tuples, true)
-    FROM before
-    """
-).bindparams(
-    bindparam("iterative_scan", type_=String),
-    bindparam("ef_search", type_=String),
-    bindparam("max_scan_tuples", type_=String),
-)
-
-
-async def _set_local(connection: AsyncConnection, settings: _HnswSettings) -> _HnswSettings:
-    """SET LOCAL the index settings; returns the values they had."""
-    row = (
-        await connection.execute(
-            _SWAP_HNSW_SETTINGS,
-            {
-                "iterative_scan": settings.iterative_scan,
-                "ef_search": settings.ef_search,
-                "max_scan_tuples": settings.max_scan_tuples,
-            },
-        )
-    ).one()
-    return _HnswSettings(row[0], row[1], row[2])
 
 
 # --- text leg ---------------------------------------------------------------------------------
