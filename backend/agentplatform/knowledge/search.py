@@ -419,19 +419,24 @@ _NEAREST_CHUNKS = text(
 )
 
 
+#: How many times the rows a filter is expected to leave `_candidate_list` asks for.
+EF_SEARCH_MARGIN = 1.5
+
+
 def _candidate_list(candidates: int, filtered_rows: int, table_rows: float) -> int:
-    """hnsw.ef_search: large enough that the first pass over the graph holds about `candidates`
-    rows that pass the filter (candidates x table / filtered).
+    """hnsw.ef_search: large enough that the first pass over the graph holds about 1.5 x
+    `candidates` rows that pass the filter (1.5 x candidates x table / filtered).
 
     The graph's own recall is near perfect at the default 40 for the nearest few, but a tenant
     holding a fifth of the table needs its nearest 10 from about the table's nearest 50, and the
-    tail of a 40-long list is where an approximate search errs: measured at 100k chunks of 500k
-    (bench/knowledge.py), recall@10 was 0.94 at 40, 0.97 at 200 (= 40 x 5) and 0.997 at 400.
-    Iterative scanning still covers a filter more selective than the estimate.
+    tail of a 40-long list is where an approximate search errs. Measured at 100k chunks of 500k
+    (bench/knowledge.py; parallel HNSW builds differ a little): recall@10 0.94 at 40, 0.95-0.98
+    at 200 (= 40 x 5), 0.987 at 300 and 0.99 at 400 on the weakest build. Iterative scanning
+    still covers a filter more selective than the estimate.
     """
     if table_rows <= 0:
         return min(max(candidates, HNSW_EF_SEARCH_MIN), HNSW_EF_SEARCH_MAX)
-    wanted = candidates * table_rows / max(filtered_rows, 1)
+    wanted = EF_SEARCH_MARGIN * candidates * table_rows / max(filtered_rows, 1)
     return int(min(max(wanted, candidates, HNSW_EF_SEARCH_MIN), HNSW_EF_SEARCH_MAX))
 
 
