@@ -19,8 +19,9 @@ from agentplatform.knowledge.models import (
     DocumentStatus,
     SourceKind,
 )
-from agentplatform.knowledge.search import SearchHit, fuse, search
+from agentplatform.knowledge.search import SearchHit, search
 from agentplatform.tenancy.models import Tenant
+from sqlalchemy import ARRAY, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 RETURNS = (
@@ -248,10 +249,30 @@ async def test_limit_and_candidates(
     assert len(one_candidate) == 3  # candidates is raised to the limit
 
 
-def test_reciprocal_rank_fusion() -> None:
+@dataclass(frozen=True)
+class Fused:
+    chunk_id: uuid.UUID
+    score: float
+    vector_rank: int | None
+    text_rank: int | None
+
+
+async def fuse(
+    db: AsyncSession, vector_ids: Sequence[uuid.UUID], text_ids: Sequence[uuid.UUID]
+) -> list[Fused]:
+    rows = await db.execute(
+        text("SELECT * FROM knowledge_rrf(:vector_ids, :text_ids, 60)").bindparams(
+            bindparam("vector_ids", type_=ARRAY(Uuid)), bindparam("text_ids", type_=ARRAY(Uuid))
+        ),
+        {"vector_ids": list(vector_ids), "text_ids": list(text_ids)},
+    )
+    return [Fused(*row) for row in rows]
+
+
+async def test_reciprocal_rank_fusion(db: AsyncSession) -> None:
     a, b, c, d = (uuid.UUID(int=n) for n in range(1, 5))
 
-    fused = fuse([a, b, c], [c, d])
+    fused = await fuse(db, [a, b, c], [c, d])
 
     assert [item.chunk_id for item in fused] == [c, a, b, d]  # b, d tie: b is from the vectors
     scores = {item.chunk_id: item.score for item in fused}
@@ -260,7 +281,10 @@ def test_reciprocal_rank_fusion() -> None:
     assert scores[d] == pytest.approx(1 / 62)
     assert (fused[0].vector_rank, fused[0].text_rank) == (3, 1)
     # Equal scores: the better best rank, then the vector leg, then the id.
-    assert [item.chunk_id for item in fuse([a, b], [b, a])] == [a, b]
+    assert [item.chunk_id for item in await fuse(db, [a, b], [b, a])] == [a, b]
+    assert [item.chunk_id for item in await fuse(db, [b], [a])] == [b, a]
+    assert [item.chunk_id for item in await fuse(db, [d], [c])] == [d, c]
+    assert await fuse(db, [], []) == []
 
 
 # --- scope ------------------------------------------------------------------------------------

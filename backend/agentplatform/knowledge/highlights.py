@@ -5,33 +5,15 @@ from __future__ import annotations
 import html
 import re
 
-from sqlalchemy import String, func
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.elements import ColumnElement
-
 SNIPPET_CHARS = 200
 MARK_START = "<mark>"
 MARK_STOP = "</mark>"
-# The text is HTML-escaped before ts_headline sees it (see `escaped_text`), so the only markup in
-# a headline is what these options add.
+# The text is HTML-escaped before ts_headline sees it (in the SQL function `knowledge_search`,
+# migration 0007), so the only markup in a headline is what these options add.
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxFragments=2, MaxWords=30, MinWords=10"
 )
 _WHITESPACE = re.compile(r"\s+")
-
-
-def escaped_text(text: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[str]:
-    """The SQL twin of `html.escape(text)` (& first, then < > " ').
-
-    Escaping before ts_headline rather than after it keeps text that looks like a tag: the
-    default parser treats `<div>` as a tag and ts_headline drops it, while `&lt;div&gt;` is two
-    entities and a word that it copies through. Entities are whole tokens, so a fragment never
-    cuts one in half.
-    """
-    escaped: ColumnElement[str] = func.replace(text, "&", "&amp;", type_=String)
-    for raw, entity in (("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
-        escaped = func.replace(escaped, raw, entity, type_=String)
-    return escaped
 
 
 def snippet(text: str) -> str:
