@@ -15,6 +15,12 @@ def main() -> None:
     parser.add_argument("--tenant-chunks", type=int, default=100_000, help="search: tenant size")
     parser.add_argument("--total-chunks", type=int, default=500_000, help="search: table size")
     parser.add_argument("--queries", type=int, default=100, help="search: queries per mode")
+    parser.add_argument(
+        "--vectors",
+        choices=["topics", "islands"],
+        default="topics",
+        help="search: synthetic embeddings (see bench.knowledge.VectorSource)",
+    )
     parser.add_argument("--paragraphs", type=int, default=400, help="ingestion: document size")
     args = parser.parse_args()
     if args.only in (None, "api"):
@@ -25,6 +31,7 @@ def main() -> None:
             total_chunks=args.total_chunks,
             paragraphs=args.paragraphs,
             rounds=args.queries,
+            vectors=args.vectors,
         )
 
 

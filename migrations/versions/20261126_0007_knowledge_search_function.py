@@ -47,12 +47,15 @@ $fn$
 #      saw; more than the threshold means chunk_count understated the scope, and the index path
 #      answers instead (a stale count costs time, never results);
 #    - a larger one goes through `knowledge_nearest_chunks` (migration 0006: iterative
-#      relaxed-order HNSW scan, settings put back) with hnsw.ef_search = 1.5 x candidates x
-#      table rows / rows in scope (between the candidates or pgvector's default 40 and its limit
-#      1,000), so that the first pass holds about 1.5 x candidates rows that pass the filter,
-#      and hnsw.max_scan_tuples = 4 x candidates x table rows / rows in scope (between pgvector's
-#      default 20,000 and 1,000,000). The table's rows are the planner's estimate (pg_class);
-#      a never-analysed table (-1) gets the defaults. Relaxed order is sorted again here.
+#      relaxed-order HNSW scan, settings put back) with hnsw.ef_search = the list an unfiltered
+#      search would use (pgvector's default 40, or the candidates if more) x table rows / rows
+#      in scope, at most pgvector's limit 1,000: the first pass then holds about as many rows
+#      that pass the filter as an unfiltered search would hold rows, which keeps the recall of
+#      the nearest few (a tenant holding a fifth of the table needs its nearest 10 from about
+#      the table's nearest 50-200). hnsw.max_scan_tuples = 4 x candidates x table rows / rows in
+#      scope (between pgvector's default 20,000 and 1,000,000). The table's rows are the
+#      planner's estimate (pg_class); a never-analysed table (-1) gets the defaults. Relaxed
+#      order is sorted again here.
 # 3. Text leg (modes text, hybrid; only when the query has a term the index can look up:
 #    querytree is '' without lexemes and 'T' for negations only): ts_rank_cd of
 #    websearch_to_tsquery('simple', query) against search_vector, best `p_candidates`.
@@ -160,7 +163,8 @@ BEGIN
                 v_max_scan_tuples := 20000;
             ELSE
                 v_ef_search := floor(least(greatest(
-                    1.5 * p_candidates * v_table_rows / v_filtered, p_candidates, 40), 1000));
+                    greatest(p_candidates, 40) * v_table_rows / v_filtered, p_candidates, 40),
+                    1000));
                 v_max_scan_tuples := floor(least(greatest(
                     4.0 * p_candidates * v_table_rows / v_filtered, 20000), 1000000));
             END IF;

@@ -10,17 +10,18 @@ matches" (an agent restricted to no collection must not see all of them).
 The whole search is one call of the SQL function `knowledge_search` (migration 0007, which spells
 out each step): once the indexes are cached a search's server work is a few milliseconds, and the
 client's work per round trip cost as much again, four times over. Two legs, each contributing at
-most `candidates` chunks:
+most `candidates` chunks (by default twice the hits shown; vector mode shows its leg's best
+`limit` as they are):
 
 - vector: cosine distance to the query vector (`embedding <=> :qv`). HNSW applies a WHERE clause
   after the index scan, so a tenant filter can leave fewer rows than asked for. Two defences: a
   scope of at most `exact_scan_max_rows` chunks (the common case: one tenant's chunks) is searched
   exactly; a larger one uses the index with pgvector's iterative scans, which keep walking the
-  graph until the LIMIT is met, and a candidate list sized to the filter's selectivity
-  (1.5 x candidates x table rows / rows in scope: a tenant holding a fifth of the table needs its
-  nearest 10 from about the table's nearest 50, and the tail of a short list is where an
-  approximate search errs; measured at 100k chunks among 500k, recall@10 0.94 at pgvector's
-  default 40, 0.987-0.99 at 300-400).
+  graph until the LIMIT is met, and a candidate list sized to the filter's selectivity (the list
+  an unfiltered search would use x table rows / rows in scope: a tenant holding a fifth of the
+  table needs its nearest 10 from about the table's nearest 50-200). Measured at 100k chunks
+  among 500k (bench/knowledge.py): recall@10 0.96 with a 100-long list, 0.98 with 200, 0.99 with
+  300; a deeper list costs ~1 ms per 100 here.
 - text: `websearch_to_tsquery('simple', :q)` against the generated `search_vector`, ranked by
   `ts_rank_cd`. A query without a positive term (punctuation only, `-word` only) has no text leg.
 
@@ -41,8 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from pgvector.sqlalchemy import Vector
-from sqlalchemy import ARRAY, Integer, String, Text, Uuid, bindparam, text
+from sqlalchemy import ARRAY, REAL, Integer, String, Text, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.knowledge.highlights import HEADLINE_OPTIONS, snippet, tidy_headline
@@ -89,13 +89,14 @@ async def search(
     document_ids: Sequence[uuid.UUID] | None = None,
     collection_ids: Sequence[uuid.UUID] | None = None,
     tags: Sequence[str] | None = None,
-    candidates: int = 40,
+    candidates: int | None = None,
     exact_scan_max_rows: int = EXACT_SCAN_MAX_ROWS,
 ) -> list[SearchHit]:
     """The best `limit` chunks for the query, best first.
 
     `query_vector` is ignored in text mode (pass `[]`). `candidates` is how many rows each leg
-    contributes before fusion (raised to `limit` if smaller). `exact_scan_max_rows` is the size
+    contributes before fusion: by default twice `limit` (each one more makes the vector leg walk
+    further through the index), raised to `limit` if smaller. `exact_scan_max_rows` is the size
     of the scope up to which the vector leg scans exactly; 0 always uses the HNSW index.
     Runs inside the session's transaction and changes nothing (the index settings it needs are
     transaction-local and put back).
@@ -104,6 +105,8 @@ async def search(
         raise ValueError(f"mode must be one of {', '.join(SEARCH_MODES)}, got {mode!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    if candidates is None:
+        candidates = 2 * limit
     if not 1 <= candidates <= MAX_CANDIDATES:
         raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}, got {candidates}")
     if exact_scan_max_rows < 0:
@@ -165,15 +168,16 @@ async def search(
 _SEARCH = text(
     "SELECT chunk_id, document_id, document_title, chunk_text, heading_path, page_start, "
     "page_end, score, vector_rank, text_rank, headline FROM knowledge_search("
-    ":tenant_id, :document_ids, :collection_ids, :tags, :query, :query_vector, :mode, :limit, "
-    ":candidates, :exact_scan_max_rows, :rrf_k, :headline_options)"
+    ":tenant_id, :document_ids, :collection_ids, :tags, :query, CAST(:query_vector AS vector), "
+    ":mode, :limit, :candidates, :exact_scan_max_rows, :rrf_k, :headline_options)"
 ).bindparams(
     bindparam("tenant_id", type_=Uuid),
     bindparam("document_ids", type_=ARRAY(Uuid)),
     bindparam("collection_ids", type_=ARRAY(Uuid)),
     bindparam("tags", type_=ARRAY(String)),
     bindparam("query", type_=Text),
-    bindparam("query_vector", type_=Vector(EMBEDDING_DIMENSIONS)),
+    # Sent as a binary real[]: formatting 384 floats as vector text costs the client ~0.4 ms.
+    bindparam("query_vector", type_=ARRAY(REAL)),
     bindparam("mode", type_=Text),
     bindparam("limit", type_=Integer),
     bindparam("candidates", type_=Integer),
