@@ -220,3 +220,38 @@ async def test_the_index_path_fills_its_candidates_through_a_selective_filter(
         )
     ).one()
     assert tuple(settings) == ("off", "40")
+
+
+async def test_embeddings_are_stored_in_the_row(db: AsyncSession) -> None:
+    """A chunk row passes PostgreSQL's 2 kB TOAST threshold; the vector must stay in it all the
+    same (migration 0008), or every distance first reads the TOAST table."""
+    tenant = await add_tenant(db)
+    rng = np.random.default_rng(1)
+    document, _ = await add_random_chunks(db, tenant, unit_rows(rng.standard_normal((3, 384))))
+    await db.execute(
+        text("UPDATE chunk SET text = repeat('long chunk text ', 150) WHERE document_id = :id"),
+        {"id": document},
+    )
+    storage = await db.scalar(
+        text(
+            "SELECT attstorage::text FROM pg_attribute "
+            "WHERE attrelid = 'chunk'::regclass AND attname = 'embedding'"
+        )
+    )
+    assert storage == "p"
+    # Every vector of these 4 kB rows is in the heap row itself, none in the TOAST table.
+    toasted = await db.scalar(
+        text(
+            "SELECT count(*) FROM chunk WHERE document_id = :id "
+            "AND pg_column_toast_chunk_id(embedding) IS NOT NULL"
+        ),
+        {"id": document},
+    )
+    assert toasted == 0
+    assert (
+        await db.scalar(
+            text("SELECT min(pg_column_size(chunk.*)) FROM chunk WHERE document_id = :id"),
+            {"id": document},
+        )
+        > 2_032
+    )
