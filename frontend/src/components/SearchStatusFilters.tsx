@@ -12,17 +12,22 @@ export interface SearchStatusFiltersProps {
   /** What is searched, e.g. "agents" (for the accessible name). */
   noun: string;
   placeholder: string;
+  /** The select's accessible name and its "every value" option. */
+  selectLabel?: string;
+  allLabel?: string;
 }
 
 const SEARCH_DELAY_MS = 300;
 
-/** A search box (sent once typing pauses) and a status select, above a list. */
+/** A search box (sent once typing pauses) and a select (a status by default), above a list. */
 export function SearchStatusFilters({
   value,
   onChange,
   statuses,
   noun,
   placeholder,
+  selectLabel = 'Status',
+  allLabel = 'All statuses',
 }: SearchStatusFiltersProps) {
   const [text, setText] = useState(value.q);
 
@@ -50,12 +55,12 @@ export function SearchStatusFilters({
         className="min-w-0 flex-1 rounded-control border border-surface-strong bg-surface px-3 py-2 text-sm text-ink placeholder:text-ink-subtle focus:border-brand-500"
       />
       <select
-        aria-label="Status"
+        aria-label={selectLabel}
         value={value.status}
         onChange={(event) => onChange({ ...value, status: event.target.value })}
         className="rounded-control border border-surface-strong bg-surface px-3 py-2 text-sm text-ink"
       >
-        <option value="">All statuses</option>
+        <option value="">{allLabel}</option>
         {statuses.map((status) => (
           <option key={status.value} value={status.value}>
             {status.label}
