@@ -323,13 +323,10 @@ async def _measure(
                     statistics.mean(recalls) if recalls else float("nan"),
                 )
             )
-    rows.insert(0, ("vector, exact scan (baseline)", *_summary(exact_latencies), 1.0))
+    exact = ("vector, exact scan (baseline)", statistics.median(exact_latencies))
+    rows.insert(0, (*exact, _p(exact_latencies, 0.95), 1.0))
     await engine.dispose()
     return rows
-
-
-def _summary(latencies: list[float]) -> tuple[float, float]:
-    return statistics.median(latencies), _p(latencies, 0.95)
 
 
 async def _truth(
