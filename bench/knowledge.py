@@ -27,10 +27,10 @@ from agentplatform.core.db import create_engine, create_sessionmaker
 from agentplatform.core.embedded import start_postgres
 from agentplatform.core.migrations import upgrade_head
 from agentplatform.core.settings import Settings
-from agentplatform.knowledge.indexing import index_next
-from agentplatform.knowledge.models import EMBEDDING_DIMENSIONS
-from agentplatform.knowledge.search import SearchMode, search
-from agentplatform.knowledge.storage import LocalStorage, storage_key
+from agentplatform.knowledge.documents.storage import LocalStorage, storage_key
+from agentplatform.knowledge.index.indexing import index_next
+from agentplatform.knowledge.index.models import EMBEDDING_DIMENSIONS
+from agentplatform.knowledge.search.query import SearchMode, search
 from pgvector.asyncpg import register_vector
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession

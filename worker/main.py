@@ -30,8 +30,8 @@ from agentplatform.core.worker_metrics import (
     record_queue_depth,
     serve_metrics,
 )
-from agentplatform.knowledge import graph_tasks
-from agentplatform.knowledge import tasks as knowledge_tasks
+from agentplatform.knowledge.graph import tasks as graph_tasks
+from agentplatform.knowledge.index import tasks as knowledge_tasks
 from arq import ArqRedis, cron, func
 from arq.connections import RedisSettings
 from arq.cron import CronJob

@@ -30,8 +30,10 @@ from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings, get_settings
 from agentplatform.core.spa import mount_spa
-from agentplatform.knowledge.graph_router import router as knowledge_graph_router
-from agentplatform.knowledge.router import router as knowledge_router
+from agentplatform.knowledge.documents.router import router as knowledge_documents_router
+from agentplatform.knowledge.graph.router import router as knowledge_graph_router
+from agentplatform.knowledge.index.router import router as knowledge_index_router
+from agentplatform.knowledge.search.router import router as knowledge_search_router
 from agentplatform.ops.router import router as ops_router
 from agentplatform.tenancy.router import api_router as tenancy_router
 
@@ -138,7 +140,9 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     app.include_router(tenancy_router, prefix=API_PREFIX)
     app.include_router(agents_router, prefix=API_PREFIX)
     app.include_router(ai_router, prefix=API_PREFIX)
-    app.include_router(knowledge_router, prefix=API_PREFIX)
+    app.include_router(knowledge_documents_router, prefix=API_PREFIX)
+    app.include_router(knowledge_index_router, prefix=API_PREFIX)
+    app.include_router(knowledge_search_router, prefix=API_PREFIX)
     app.include_router(knowledge_graph_router, prefix=API_PREFIX)
     mount_spa(app, Path(settings.static_dir))
     _problem_schema_for_validation_errors(app)

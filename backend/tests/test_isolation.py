@@ -17,8 +17,9 @@ from agentplatform.ai.llm import ProviderKind
 from agentplatform.ai.providers_service import create_provider
 from agentplatform.ai.schemas import ProviderCreate
 from agentplatform.core.settings import Settings
-from agentplatform.knowledge.graph_models import Entity, EntityType, Extraction, Mention
-from agentplatform.knowledge.models import Chunk, Document, DocumentStatus, SourceKind
+from agentplatform.knowledge.documents.models import Document, DocumentStatus, SourceKind
+from agentplatform.knowledge.graph.models import Entity, EntityType, Extraction, Mention
+from agentplatform.knowledge.index.models import Chunk
 from agentplatform.tenancy.api_keys_service import create_api_key
 from agentplatform.tenancy.members_service import create_invitation
 from agentplatform.tenancy.models import Membership, Role

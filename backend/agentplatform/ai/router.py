@@ -35,7 +35,7 @@ from agentplatform.core.errors import (
     ValidationFailed,
     problem_responses,
 )
-from agentplatform.knowledge import reembedding
+from agentplatform.knowledge.index import reembedding
 from agentplatform.tenancy.deps import AiRead, AiWrite
 
 router = APIRouter(prefix="/tenants/{tenant_id}/ai", tags=["ai"])

@@ -22,12 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.ai.offline_templates import STOPWORDS
 from agentplatform.core.settings import Settings
-from agentplatform.knowledge import graph_queries
-from agentplatform.knowledge.graph_extraction import name_key
-from agentplatform.knowledge.graph_offline import find_entities
-from agentplatform.knowledge.graph_queries import Fact
-from agentplatform.knowledge.schemas import SearchRequest
-from agentplatform.knowledge.search_service import readable_documents, search_for_request
+from agentplatform.knowledge.graph import queries as graph_queries
+from agentplatform.knowledge.graph.extraction import name_key
+from agentplatform.knowledge.graph.offline.extractor import find_entities
+from agentplatform.knowledge.graph.queries import Fact
+from agentplatform.knowledge.search.schemas import SearchRequest
+from agentplatform.knowledge.search.service import readable_documents, search_for_request
 
 MAX_QUERY_CHARS = 2_000
 MAX_NAME_WORDS = 4

@@ -1,0 +1,211 @@
+"""Documents: accept an upload or pasted text, recognise duplicates, queue indexing."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.core.db import escape_like
+from agentplatform.core.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PayloadTooLarge,
+    ValidationFailed,
+)
+from agentplatform.core.jobs import enqueue_after_commit
+from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.knowledge.documents.models import (
+    Collection,
+    Document,
+    DocumentStatus,
+    SourceKind,
+)
+from agentplatform.knowledge.documents.parsing import DocumentType, ParseError, detect_type
+from agentplatform.knowledge.documents.storage import Storage, storage_key
+
+INDEX_JOB = "index_next_document"
+
+
+def queue_indexing(session: AsyncSession, document: Document) -> None:
+    """Puts the document in the queue; the job it sends indexes whichever waiting document is
+    fairest to take when a worker is free (see `indexing`), not necessarily this one."""
+    document.status = DocumentStatus.queued
+    document.progress = 0.0
+    enqueue_after_commit(session, INDEX_JOB)
+
+
+async def _check_collection(
+    session: AsyncSession, tenant_id: uuid.UUID, collection_id: uuid.UUID | None
+) -> None:
+    if collection_id is None:
+        return
+    found = await session.scalar(
+        select(Collection.id).where(
+            Collection.id == collection_id, Collection.tenant_id == tenant_id
+        )
+    )
+    if found is None:
+        raise ValidationFailed(
+            "Unknown collection",
+            errors=[FieldError.at("body.collection_id", "unknown collection", "unknown")],
+        )
+
+
+async def add_document(
+    session: AsyncSession,
+    storage: Storage,
+    tenant_id: uuid.UUID,
+    *,
+    data: bytes,
+    title: str | None,
+    filename: str | None,
+    declared_type: str | None,
+    source_kind: SourceKind,
+    max_bytes: int,
+    collection_id: uuid.UUID | None = None,
+    tags: list[str] | None = None,
+) -> Document:
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"The file is larger than the limit of {max_bytes} bytes")
+    try:
+        doc_type = detect_type(data, filename, declared_type)
+    except ParseError as exc:
+        raise ValidationFailed(
+            exc.message, errors=[FieldError.at("body.file", exc.message, exc.code)]
+        ) from exc
+    await _check_collection(session, tenant_id, collection_id)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = await session.scalar(
+        select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == digest)
+    )
+    if existing is not None:
+        raise Conflict(
+            f"This file is already in the knowledge base as '{existing.title}' ({existing.id})",
+            errors=[
+                FieldError.at("body.file", f"duplicate of document {existing.id}", "duplicate")
+            ],
+        )
+    key = storage_key(tenant_id, digest)
+    await storage.put(key, data)
+    document = Document(
+        tenant_id=tenant_id,
+        collection_id=collection_id,
+        title=(title or filename or "Untitled")[:300],
+        source_kind=source_kind,
+        filename=filename,
+        content_type=doc_type.value,
+        size_bytes=len(data),
+        sha256=digest,
+        storage_key=key,
+        tags=sorted(set(tags or [])),
+        attempts=0,
+    )
+    session.add(document)
+    await session.flush()
+    queue_indexing(session, document)
+    return document
+
+
+async def add_url_document(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    *,
+    url: str,
+    title: str | None,
+    collection_id: uuid.UUID | None = None,
+    tags: list[str] | None = None,
+) -> Document:
+    """A web page, fetched by the worker (the same address twice is a duplicate)."""
+    await _check_collection(session, tenant_id, collection_id)
+    digest = hashlib.sha256(f"url:{url}".encode()).hexdigest()
+    existing = await session.scalar(
+        select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == digest)
+    )
+    if existing is not None:
+        raise Conflict(
+            f"This page is already in the knowledge base as '{existing.title}' ({existing.id})",
+            errors=[FieldError.at("body.url", f"duplicate of document {existing.id}", "duplicate")],
+        )
+    document = Document(
+        tenant_id=tenant_id,
+        collection_id=collection_id,
+        title=(title or url)[:300],
+        source_kind=SourceKind.url,
+        source_url=url,
+        content_type=DocumentType.HTML.value,  # until the worker sees the page
+        size_bytes=0,
+        sha256=digest,
+        storage_key=storage_key(tenant_id, digest),
+        tags=sorted(set(tags or [])),
+        attempts=0,
+    )
+    session.add(document)
+    await session.flush()
+    queue_indexing(session, document)
+    return document
+
+
+async def get_document(
+    session: AsyncSession, tenant_id: uuid.UUID, document_id: uuid.UUID
+) -> Document:
+    document = await session.scalar(
+        select(Document).where(Document.id == document_id, Document.tenant_id == tenant_id)
+    )
+    if document is None:
+        raise NotFound("Document not found")
+    return document
+
+
+async def list_documents(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    params: PageParams,
+    *,
+    status: DocumentStatus | None = None,
+    collection_id: uuid.UUID | None = None,
+    tag: str | None = None,
+    q: str | None = None,
+) -> tuple[list[Document], int]:
+    stmt: Any = select(Document).where(Document.tenant_id == tenant_id)
+    if status is not None:
+        stmt = stmt.where(Document.status == status)
+    if collection_id is not None:
+        stmt = stmt.where(Document.collection_id == collection_id)
+    if tag:
+        stmt = stmt.where(Document.tags.contains([tag]))
+    if q:
+        like = "%" + escape_like(q) + "%"
+        stmt = stmt.where(
+            or_(Document.title.ilike(like, escape="\\"), Document.filename.ilike(like, escape="\\"))
+        )
+    stmt = stmt.order_by(Document.created_at.desc(), Document.id)
+    return await paginate(session, stmt, params)
+
+
+async def delete_document(
+    session: AsyncSession, storage: Storage, tenant_id: uuid.UUID, document_id: uuid.UUID
+) -> None:
+    document = await get_document(session, tenant_id, document_id)
+    key = document.storage_key
+    await session.delete(document)
+    await session.flush()
+    await storage.delete(key)
+
+
+async def reindex_document(
+    session: AsyncSession, tenant_id: uuid.UUID, document_id: uuid.UUID
+) -> Document:
+    """Indexes again; the current chunks keep serving until the new ones replace them."""
+    document = await get_document(session, tenant_id, document_id)
+    if document.status not in (DocumentStatus.ready, DocumentStatus.failed):
+        raise Conflict("The document is being indexed already")
+    document.attempts = 0
+    document.last_error = None
+    await session.flush()
+    queue_indexing(session, document)
+    return document

@@ -1,0 +1,62 @@
+"""Search as the API offers it: embed the query with the index's model, apply an agent's scope."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.agents.service import get_agent
+from agentplatform.core.settings import Settings
+from agentplatform.knowledge.documents.models import Document
+from agentplatform.knowledge.index.embedding import active_model, embedder_for
+from agentplatform.knowledge.search.query import SearchHit, search
+from agentplatform.knowledge.search.schemas import SearchRequest
+
+
+async def search_for_request(
+    session: AsyncSession, settings: Settings, tenant_id: uuid.UUID, body: SearchRequest
+) -> tuple[list[SearchHit], str]:
+    document_ids = body.document_ids
+    if body.agent_id is not None:
+        agent = await get_agent(session, tenant_id, body.agent_id)
+        allowed = await readable_documents(session, tenant_id, agent.knowledge or {})
+        if allowed is not None:
+            document_ids = [d for d in (document_ids or allowed) if d in allowed]
+    model = await active_model(session, tenant_id)
+    vector: list[float] = []
+    if body.mode != "text":
+        embedder = await embedder_for(session, settings, tenant_id, model)
+        vector = (await embedder.embed_and_record(session, tenant_id, [body.query]))[0]
+    hits = await search(
+        session,
+        tenant_id,
+        body.query,
+        vector,
+        mode=body.mode,
+        limit=body.limit,
+        document_ids=document_ids,
+        collection_ids=body.collection_ids,
+        tags=body.tags,
+    )
+    return hits, model.model
+
+
+async def readable_documents(
+    session: AsyncSession, tenant_id: uuid.UUID, scope: dict[str, Any]
+) -> set[uuid.UUID] | None:
+    """The documents an agent may read: None for all; else its documents and collections' ones."""
+    if scope.get("all", True):
+        return None
+    allowed = {uuid.UUID(d) for d in scope.get("document_ids", [])}
+    collections = [uuid.UUID(c) for c in scope.get("collection_ids", [])]
+    if collections:
+        rows = await session.scalars(
+            select(Document.id).where(
+                Document.tenant_id == tenant_id, Document.collection_id.in_(collections)
+            )
+        )
+        allowed.update(rows)
+    return allowed
