@@ -14,8 +14,8 @@ import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-import agentplatform.models  # noqa: F401 - every table, so the ORM can resolve foreign keys
-from agentplatform.core.db import create_engine, create_sessionmaker
+from agentplatform.core import work
+from agentplatform.core.db import create_engine, create_sessionmaker, unit_of_work
 from agentplatform.core.logging import configure_logging
 from agentplatform.core.observability import init_sentry
 from agentplatform.core.redis import WORKER_HEARTBEAT_KEY
@@ -30,8 +30,7 @@ from agentplatform.core.worker_metrics import (
     record_queue_depth,
     serve_metrics,
 )
-from agentplatform.knowledge.graph import tasks as graph_tasks
-from agentplatform.knowledge.index import tasks as knowledge_tasks
+from agentplatform.domains import DOMAINS
 from arq import ArqRedis, cron, func
 from arq.connections import RedisSettings
 from arq.cron import CronJob
@@ -67,6 +66,15 @@ async def heartbeat(ctx: JobContext) -> None:
         WORKER_HEARTBEAT_KEY, str(time.time()), ex=settings.worker_heartbeat_stale_seconds
     )
     await record_queue_depth(redis)
+
+
+async def sweep_stale_work(ctx: JobContext) -> int:
+    """Every domain's work rows whose job died or was lost (see `core.work`)."""
+    async with unit_of_work(ctx["sessionmaker"], ctx["redis"]) as session:
+        return await work.sweep(session, ctx["settings"], WORK_KINDS)
+
+
+WORK_KINDS = tuple(kind for domain in DOMAINS for kind in domain.work_kinds)
 
 
 async def _heartbeat_loop(ctx: JobContext, every: float) -> None:
@@ -179,35 +187,19 @@ def redis_settings(settings: Settings) -> RedisSettings:
 
 
 def cron_jobs(settings: Settings) -> list[CronJob]:
-    """Periodic jobs (sweepers, scheduled re-checks) as domains add them.
+    """The work sweep and every domain's periodic jobs.
 
     The heartbeat is not one of them: it runs as a task beside the job slots (see `startup`),
     so a worker whose slots are all busy still reports itself alive.
     """
-    return [
-        cron(
-            knowledge_tasks.sweep_stale_documents,
-            name="sweep_stale_documents",
-            second=0,  # every minute
-            unique=True,
-            timeout=120,
-        ),
-        cron(
-            knowledge_tasks.recheck_knowledge,
-            name="recheck_knowledge",
-            minute=set(range(5, 60, 10)),  # every ten minutes, off the sweeper's minute
-            second=30,
-            unique=True,
-            timeout=300,
-        ),
-        cron(
-            graph_tasks.sweep_stale_graph_extractions,
-            name="sweep_stale_graph_extractions",
-            second=15,  # every minute, off the document sweeper's second
-            unique=True,
-            timeout=120,
-        ),
-    ]
+    sweep = cron(
+        sweep_stale_work,
+        name="sweep_stale_work",
+        second=0,  # every minute
+        unique=True,
+        timeout=120,
+    )
+    return [sweep, *(job for domain in DOMAINS for job in domain.cron_jobs)]
 
 
 _settings = get_settings()
@@ -218,9 +210,7 @@ class WorkerSettings:
 
     functions: ClassVar[list[Function | WorkerCoroutine]] = [
         func(ping, name="ping"),
-        func(knowledge_tasks.index_next_document, name="index_next_document", timeout=1800),
-        func(knowledge_tasks.reembed_knowledge, name="reembed_knowledge", timeout=3600),
-        func(graph_tasks.extract_knowledge_graph, name="extract_knowledge_graph", timeout=1800),
+        *(function for domain in DOMAINS for function in domain.functions),
     ]
     cron_jobs: ClassVar[list[CronJob]] = cron_jobs(_settings)
     redis_settings: ClassVar[RedisSettings] = redis_settings(_settings)

@@ -12,9 +12,7 @@ from fastapi.openapi.constants import REF_PREFIX, REF_TEMPLATE
 from fastapi.routing import APIRoute
 from starlette.types import Scope
 
-from agentplatform.agents.router import router as agents_router
 from agentplatform.ai import llm
-from agentplatform.ai.router import router as ai_router
 from agentplatform.core.db import create_engine, create_sessionmaker
 from agentplatform.core.errors import (
     PROBLEM_CONTENT_TYPE,
@@ -30,15 +28,11 @@ from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings, get_settings
 from agentplatform.core.spa import mount_spa
-from agentplatform.knowledge.documents.router import router as knowledge_documents_router
-from agentplatform.knowledge.graph.router import router as knowledge_graph_router
-from agentplatform.knowledge.index.router import router as knowledge_index_router
-from agentplatform.knowledge.search.router import router as knowledge_search_router
+from agentplatform.domains import DOMAINS
 from agentplatform.ops.router import router as ops_router
-from agentplatform.tenancy.router import api_router as tenancy_router
 
 API_PREFIX = "/api/v1"
-UPLOAD_PATHS = ("/knowledge/documents", "/knowledge/documents/text")
+UPLOAD_PATHS = tuple(path for domain in DOMAINS for path in domain.upload_paths)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -137,13 +131,9 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     app.add_middleware(RequestContextMiddleware)
 
     app.include_router(ops_router)
-    app.include_router(tenancy_router, prefix=API_PREFIX)
-    app.include_router(agents_router, prefix=API_PREFIX)
-    app.include_router(ai_router, prefix=API_PREFIX)
-    app.include_router(knowledge_documents_router, prefix=API_PREFIX)
-    app.include_router(knowledge_index_router, prefix=API_PREFIX)
-    app.include_router(knowledge_search_router, prefix=API_PREFIX)
-    app.include_router(knowledge_graph_router, prefix=API_PREFIX)
+    for domain in DOMAINS:
+        for router in domain.routers:
+            app.include_router(router, prefix=API_PREFIX)
     mount_spa(app, Path(settings.static_dir))
     _problem_schema_for_validation_errors(app)
     return app

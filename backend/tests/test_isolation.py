@@ -24,7 +24,7 @@ from agentplatform.tenancy.api_keys_service import create_api_key
 from agentplatform.tenancy.members_service import create_invitation
 from agentplatform.tenancy.models import Membership, Role
 from agentplatform.tenancy.schemas import ApiKeyCreate, InvitationCreate
-from agentplatform.tenancy.scopes import API_KEY_GRANTABLE
+from agentplatform.tenancy.scopes import api_key_grantable
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from httpx import AsyncClient
@@ -69,7 +69,7 @@ async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
     """Tenant B with real rows, so a route that skipped the tenant check would find them."""
     b = await create_owner(db)
     key, _ = await create_api_key(
-        db, b.tenant.id, ApiKeyCreate(name="b", scopes=list(API_KEY_GRANTABLE)), b.user.id
+        db, b.tenant.id, ApiKeyCreate(name="b", scopes=sorted(api_key_grantable())), b.user.id
     )
     invitation, _ = await create_invitation(
         db,
@@ -174,7 +174,7 @@ async def test_api_key_of_another_tenant_gets_404_everywhere(
 ) -> None:
     a = await create_owner(db)
     _, key = await create_api_key(
-        db, a.tenant.id, ApiKeyCreate(name="a", scopes=list(API_KEY_GRANTABLE)), a.user.id
+        db, a.tenant.id, ApiKeyCreate(name="a", scopes=sorted(api_key_grantable())), a.user.id
     )
     b, known = await other_tenant_ids(db)
     headers = {"Authorization": f"Bearer {key}"}

@@ -200,8 +200,9 @@ def test_worker_settings() -> None:
     assert "ping" in names
     assert {"index_next_document", "reembed_knowledge"} <= names
     assert {job.name for job in WorkerSettings.cron_jobs} >= {
-        "sweep_stale_documents",
+        "sweep_stale_work",
         "recheck_knowledge",
+        "tend_knowledge_graph",
     }
     assert WorkerSettings.retry_jobs is True
     assert WorkerSettings.max_tries == 5

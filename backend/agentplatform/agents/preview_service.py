@@ -15,10 +15,13 @@ from agentplatform.agents.schemas import (
     PreviewFact,
     PreviewPassage,
 )
+from agentplatform.agents.service import get_agent
 from agentplatform.ai import replies
 from agentplatform.ai.offline_responder import Passage
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.context import KnowledgeContext, knowledge_context
+from agentplatform.knowledge.search.schemas import SearchRequest, SearchResponse
+from agentplatform.knowledge.search.service import search_response
 
 FACTS_TITLE = "Facts from the knowledge graph"
 
@@ -116,3 +119,15 @@ async def preview_reply(
         latency_ms=result.latency_ms,
         context=_context(found, set(result.used_passages)) if found is not None else None,
     )
+
+
+async def search_knowledge(
+    session: AsyncSession,
+    settings: Settings,
+    tenant_id: uuid.UUID,
+    agent_id: uuid.UUID,
+    body: SearchRequest,
+) -> SearchResponse:
+    """Knowledge search as the agent sees it: only the documents it may read."""
+    agent = await get_agent(session, tenant_id, agent_id)
+    return await search_response(session, settings, tenant_id, body, agent.knowledge or {})

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from agentplatform.agents import preview_service, service
+from agentplatform.agents.deps import AgentsKnowledgeRead, AgentsRead, AgentsWrite
 from agentplatform.agents.models import AgentStatus
 from agentplatform.agents.schemas import (
     AgentCreate,
@@ -33,7 +34,8 @@ from agentplatform.core.errors import (
     problem_responses,
 )
 from agentplatform.core.pagination import Page, PageDep
-from agentplatform.tenancy.deps import AgentsRead, AgentsWrite
+from agentplatform.knowledge.http import EMBEDDING_ERRORS
+from agentplatform.knowledge.search.schemas import SearchRequest, SearchResponse
 
 router = APIRouter(prefix="/tenants/{tenant_id}/agents", tags=["agents"])
 
@@ -138,6 +140,26 @@ async def preview_reply(
     agent = await service.get_agent(session, ctx.tenant_id, agent_id)
     return await preview_service.preview_reply(
         session, app_settings(request), ctx.tenant_id, agent, body
+    )
+
+
+@router.post(
+    "/{agent_id}/search",
+    response_model=SearchResponse,
+    responses=problem_responses(
+        Unauthorized, Forbidden, NotFound, ValidationFailed, RateLimited, *EMBEDDING_ERRORS
+    ),
+)
+async def search_agent_knowledge(
+    agent_id: uuid.UUID,
+    body: SearchRequest,
+    ctx: AgentsKnowledgeRead,
+    session: SessionDep,
+    request: Request,
+) -> SearchResponse:
+    """Knowledge search limited to what the agent may read (its documents and collections)."""
+    return await preview_service.search_knowledge(
+        session, app_settings(request), ctx.tenant_id, agent_id, body
     )
 
 

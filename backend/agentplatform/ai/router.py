@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from agentplatform.ai import providers_service, service, usage
+from agentplatform.ai.deps import AiRead, AiWrite
 from agentplatform.ai.models import AiProvider
 from agentplatform.ai.provider_errors import PROVIDER_ERRORS
 from agentplatform.ai.schemas import (
@@ -36,7 +37,6 @@ from agentplatform.core.errors import (
     problem_responses,
 )
 from agentplatform.knowledge.index import reembedding
-from agentplatform.tenancy.deps import AiRead, AiWrite
 
 router = APIRouter(prefix="/tenants/{tenant_id}/ai", tags=["ai"])
 

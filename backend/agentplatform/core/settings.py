@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     worker_max_jobs: int = Field(default=10, ge=1)
     worker_heartbeat_seconds: int = Field(default=10, ge=1)
     worker_heartbeat_stale_seconds: int = Field(default=60, ge=5)
+    # Work kept as rows (indexing, graph extraction, re-embedding, ...): see `core.work`.
+    work_stale_seconds: int = Field(default=300, ge=5)
+    work_max_attempts: int = Field(default=5, ge=1)
 
     # --- AI providers (environment defaults; tenants may override) ------------------------
     openai_api_key: SecretStr | None = None
@@ -114,8 +117,6 @@ class Settings(BaseSettings):
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
-    indexing_stale_seconds: int = Field(default=300, ge=5)
-    indexing_max_attempts: int = Field(default=5, ge=1)
     url_fetch_timeout_seconds: float = Field(default=20.0, gt=0)
     url_fetch_allow_private: bool = False
     knowledge_url_refresh_seconds: int = Field(default=86_400, ge=0)  # 0: never re-fetch pages

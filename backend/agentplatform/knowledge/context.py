@@ -85,7 +85,7 @@ async def knowledge_context(
     query = query.strip()[:MAX_QUERY_CHARS]
     if not query:
         return KnowledgeContext(query=query, passages=[], facts=[])
-    allowed = await readable_documents(session, tenant_id, dict(knowledge_scope))
+    allowed = await readable_documents(session, tenant_id, knowledge_scope)
     request = SearchRequest(query=query, limit=limit)
     if allowed is not None:
         # Not validated again: an agent may read more documents than a request may name.

@@ -13,7 +13,7 @@ from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.security import new_token, token_hash
 from agentplatform.tenancy.models import ApiKey
 from agentplatform.tenancy.schemas import ApiKeyCreate
-from agentplatform.tenancy.scopes import API_KEY_GRANTABLE
+from agentplatform.tenancy.scopes import api_key_grantable
 
 KEY_PREFIX = "ap_"
 _DISPLAY_PREFIX_LENGTH = 10
@@ -24,7 +24,7 @@ _LAST_USED_RESOLUTION_SECONDS = 60
 async def create_api_key(
     session: AsyncSession, tenant_id: uuid.UUID, data: ApiKeyCreate, created_by: uuid.UUID | None
 ) -> tuple[ApiKey, str]:
-    refused = sorted(str(s) for s in data.scopes if s not in API_KEY_GRANTABLE)
+    refused = sorted(s for s in data.scopes if s not in api_key_grantable())
     if refused:
         raise ValidationFailed(
             "API keys cannot hold these scopes",

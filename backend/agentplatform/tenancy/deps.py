@@ -17,12 +17,21 @@ from sqlalchemy import select
 
 from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
+from agentplatform.core.domain import Scope
 from agentplatform.core.errors import CsrfRejected, Forbidden, NotFound, Unauthorized
 from agentplatform.core.settings import Settings
 from agentplatform.tenancy import auth_service
 from agentplatform.tenancy.api_keys_service import authenticate_api_key
 from agentplatform.tenancy.models import ApiKey, AuthSession, Membership, Role, Tenant, User
-from agentplatform.tenancy.scopes import ROLE_SCOPES, Scope
+from agentplatform.tenancy.scopes import (
+    API_KEYS_READ,
+    API_KEYS_WRITE,
+    MEMBERS_READ,
+    MEMBERS_WRITE,
+    WORKSPACE_READ,
+    WORKSPACE_WRITE,
+    role_scopes,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -130,7 +139,9 @@ async def current_user(principal: CurrentPrincipal) -> UserPrincipal:
 CurrentUser = Annotated[UserPrincipal, Depends(current_user)]
 
 
-def tenant_access(scope: Scope) -> Callable[..., Awaitable[TenantContext]]:
+def tenant_access(*needed: Scope) -> Callable[..., Awaitable[TenantContext]]:
+    """The tenant context of a route that needs every scope in `needed`."""
+
     async def dependency(
         tenant_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
     ) -> TenantContext:
@@ -153,24 +164,20 @@ def tenant_access(scope: Scope) -> Callable[..., Awaitable[TenantContext]]:
             if row is None:
                 raise NotFound("Tenant not found")
             tenant, role = row
-            scopes = frozenset(ROLE_SCOPES[role])
-        if scope not in scopes:
-            raise Forbidden(f"This needs the '{scope}' permission")
+            scopes = role_scopes(role)
+        for scope in needed:
+            if scope.name not in scopes:
+                raise Forbidden(f"This needs the '{scope}' permission")
         return TenantContext(tenant=tenant, principal=principal, role=role, scopes=scopes)
 
-    dependency.__name__ = f"tenant_access_{scope.name}"
+    names = "_".join(scope.name.replace(":", "_") for scope in needed)
+    dependency.__name__ = f"tenant_access_{names}"
     return dependency
 
 
-WorkspaceRead = Annotated[TenantContext, Depends(tenant_access(Scope.workspace_read))]
-WorkspaceWrite = Annotated[TenantContext, Depends(tenant_access(Scope.workspace_write))]
-MembersRead = Annotated[TenantContext, Depends(tenant_access(Scope.members_read))]
-MembersWrite = Annotated[TenantContext, Depends(tenant_access(Scope.members_write))]
-ApiKeysRead = Annotated[TenantContext, Depends(tenant_access(Scope.api_keys_read))]
-ApiKeysWrite = Annotated[TenantContext, Depends(tenant_access(Scope.api_keys_write))]
-AgentsRead = Annotated[TenantContext, Depends(tenant_access(Scope.agents_read))]
-AgentsWrite = Annotated[TenantContext, Depends(tenant_access(Scope.agents_write))]
-AiRead = Annotated[TenantContext, Depends(tenant_access(Scope.ai_read))]
-AiWrite = Annotated[TenantContext, Depends(tenant_access(Scope.ai_write))]
-KnowledgeRead = Annotated[TenantContext, Depends(tenant_access(Scope.knowledge_read))]
-KnowledgeWrite = Annotated[TenantContext, Depends(tenant_access(Scope.knowledge_write))]
+WorkspaceRead = Annotated[TenantContext, Depends(tenant_access(WORKSPACE_READ))]
+WorkspaceWrite = Annotated[TenantContext, Depends(tenant_access(WORKSPACE_WRITE))]
+MembersRead = Annotated[TenantContext, Depends(tenant_access(MEMBERS_READ))]
+MembersWrite = Annotated[TenantContext, Depends(tenant_access(MEMBERS_WRITE))]
+ApiKeysRead = Annotated[TenantContext, Depends(tenant_access(API_KEYS_READ))]
+ApiKeysWrite = Annotated[TenantContext, Depends(tenant_access(API_KEYS_WRITE))]

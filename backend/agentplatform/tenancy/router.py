@@ -65,7 +65,7 @@ from agentplatform.tenancy.schemas import (
     TenantUpdate,
     UserRead,
 )
-from agentplatform.tenancy.scopes import Scope
+from agentplatform.tenancy.scopes import MEMBERS_WRITE
 
 AUTH_ERRORS = problem_responses(Unauthorized, CsrfRejected, RateLimited)
 TENANT_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
@@ -308,7 +308,7 @@ async def remove_member(membership_id: uuid.UUID, ctx: MembersRead, session: Ses
         membership_id,
         actor_role=ctx.role,
         actor_user_id=ctx.user.id if ctx.user else None,
-        may_manage_members=Scope.members_write in ctx.scopes,
+        may_manage_members=MEMBERS_WRITE.name in ctx.scopes,
     )
 
 

@@ -12,7 +12,7 @@ from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from agentplatform.core.schemas import InputModel, OutputModel
 from agentplatform.tenancy.models import Role
-from agentplatform.tenancy.scopes import Scope
+from agentplatform.tenancy.scopes import ScopeName
 
 _TIMEZONES = frozenset(available_timezones())
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -144,7 +144,7 @@ class InvitationAccept(InputModel):
 # --- API keys ---------------------------------------------------------------------------------
 class ApiKeyCreate(InputModel):
     name: Name
-    scopes: Annotated[list[Scope], Field(min_length=1)]
+    scopes: Annotated[list[ScopeName], Field(min_length=1)]
     expires_at: datetime | None = None
 
 

@@ -1,36 +1,82 @@
-"""What a principal may do inside a tenant: scopes, and the scopes each role grants."""
+"""What a principal may do inside a tenant: the scopes every domain declares, and the scopes each
+role holds. Domains declare theirs on their `Domain`; `agentplatform.domains` registers them."""
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from agentplatform.core.domain import Scope
 from agentplatform.tenancy.models import Role
 
+WORKSPACE_READ = Scope("workspace:read", members=True)
+WORKSPACE_WRITE = Scope("workspace:write")
+MEMBERS_READ = Scope("members:read", members=True)
+# An API key can never change who belongs to the workspace or mint keys.
+MEMBERS_WRITE = Scope("members:write", api_keys=False)
+API_KEYS_READ = Scope("api_keys:read", members=True)
+API_KEYS_WRITE = Scope("api_keys:write", api_keys=False)
+TENANCY_SCOPES = (
+    WORKSPACE_READ,
+    WORKSPACE_WRITE,
+    MEMBERS_READ,
+    MEMBERS_WRITE,
+    API_KEYS_READ,
+    API_KEYS_WRITE,
+)
 
-class Scope(enum.StrEnum):
-    workspace_read = "workspace:read"
-    workspace_write = "workspace:write"
-    members_read = "members:read"
-    members_write = "members:write"
-    api_keys_read = "api_keys:read"
-    api_keys_write = "api_keys:write"
-    agents_read = "agents:read"
-    agents_write = "agents:write"
-    ai_read = "ai:read"
-    ai_write = "ai:write"
-    knowledge_read = "knowledge:read"
-    knowledge_write = "knowledge:write"
+_known: dict[str, Scope] = {}
+_role_scopes: dict[Role, frozenset[str]] = {}
+_grantable: frozenset[str] = frozenset()
 
 
-ALL_SCOPES = frozenset(Scope)
-READ_SCOPES = frozenset(s for s in Scope if s.value.endswith(":read"))
+def register(scopes: Iterable[Scope]) -> None:
+    """Adds scopes to the known ones (the same name twice must mean the same scope)."""
+    global _grantable
+    for scope in scopes:
+        if _known.setdefault(scope.name, scope) != scope:
+            raise ValueError(f"scope {scope.name} is declared twice, differently")
+    every = frozenset(_known)
+    _role_scopes[Role.owner] = _role_scopes[Role.admin] = every
+    _role_scopes[Role.member] = frozenset(s.name for s in _known.values() if s.members)
+    _grantable = frozenset(s.name for s in _known.values() if s.api_keys)
 
-ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
-    Role.owner: ALL_SCOPES,
-    Role.admin: ALL_SCOPES,
-    Role.member: READ_SCOPES,
-}
 
-# An API key can never mint keys, change who belongs to the workspace, or change where the
-# workspace's prompts are sent (AI providers and their keys).
-API_KEY_GRANTABLE = ALL_SCOPES - {Scope.api_keys_write, Scope.members_write, Scope.ai_write}
+def known() -> Mapping[str, Scope]:
+    return MappingProxyType(_known)
+
+
+def role_scopes(role: Role) -> frozenset[str]:
+    return _role_scopes.get(role, frozenset())
+
+
+def api_key_grantable() -> frozenset[str]:
+    return _grantable
+
+
+def _check_known(name: str) -> str:
+    if name not in _known:
+        raise ValueError(f"unknown scope; expected one of: {', '.join(_known)}")
+    return name
+
+
+class _KnownScopesSchema:
+    """Lists the known scopes as the JSON schema's enum when the schema is made (by then every
+    domain has registered its scopes)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema: dict[str, Any] = handler(core_schema)
+        schema["enum"] = list(_known)
+        return schema
+
+
+ScopeName = Annotated[str, AfterValidator(_check_known), _KnownScopesSchema()]
+
+register(TENANCY_SCOPES)

@@ -159,7 +159,8 @@ async def test_a_killed_worker_leaves_no_stuck_document_and_no_duplicates(
     import sys
 
     from agentplatform.core.db import create_sessionmaker as make
-    from agentplatform.knowledge.index.tasks import sweep_stale_documents
+
+    from worker.main import sweep_stale_work
 
     base = await _owner(live_client, engine)
     paragraphs = "\n\n".join(
@@ -171,7 +172,7 @@ async def test_a_killed_worker_leaves_no_stuck_document_and_no_duplicates(
         await live_client.post(f"{base}/text", json={"title": "Big", "text": paragraphs})
     ).json()
 
-    settings = live_settings.model_copy(update={"indexing_stale_seconds": 5})
+    settings = live_settings.model_copy(update={"work_stale_seconds": 5})
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url or "",
@@ -202,13 +203,13 @@ async def test_a_killed_worker_leaves_no_stuck_document_and_no_duplicates(
     # expire it now, then let the sweeper find the document whose heartbeat stopped.
     for key in await redis.keys("arq:in-progress:*"):
         await redis.delete(key)
-    await asyncio.sleep(settings.indexing_stale_seconds + 0.5)
+    await asyncio.sleep(settings.work_stale_seconds + 0.5)
     ctx = {"settings": settings, "sessionmaker": make(engine), "redis": redis}
-    assert await sweep_stale_documents(ctx) == 1
+    assert await sweep_stale_work(ctx) == 1
     await run_burst(settings)
 
     ready = (await live_client.get(url)).json()
-    assert ready["status"] == "ready", ready
+    assert (ready["status"], ready["attempts"]) == ("ready", 2), ready  # the death counted
     async with engine.connect() as conn:
         rows = (
             await conn.execute(

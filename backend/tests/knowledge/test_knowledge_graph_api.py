@@ -10,7 +10,6 @@ from typing import Any
 
 from agentplatform.core.db import create_sessionmaker, unit_of_work, utcnow
 from agentplatform.core.settings import Settings
-from agentplatform.knowledge.graph.jobs import revive_stale
 from agentplatform.knowledge.graph.models import (
     Entity,
     Extraction,
@@ -18,7 +17,7 @@ from agentplatform.knowledge.graph.models import (
     Mention,
     Relation,
 )
-from agentplatform.knowledge.graph.tasks import sweep_stale_graph_extractions
+from agentplatform.knowledge.graph.tasks import tend_knowledge_graph
 from arq import ArqRedis
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import delete, func, select, update
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import create_owner, login
 from tests.worker_support import run_burst
+from worker.main import sweep_stale_work
 
 CATALOGUE = """# Acme Corp catalogue
 
@@ -155,8 +155,8 @@ async def test_extracting_again_replaces_the_facts_and_deleting_takes_them_away(
     async with create_sessionmaker(engine)() as session:
         orphans = await session.scalar(select(func.count()).where(Entity.name == "Acme Corp"))
     assert orphans == 1  # not listed; the sweeper deletes it
-    async with unit_of_work(create_sessionmaker(engine), None) as session:
-        await revive_stale(session, live_settings)
+    ctx = {"sessionmaker": create_sessionmaker(engine), "redis": None, "settings": live_settings}
+    assert await tend_knowledge_graph(ctx) == 0
     async with create_sessionmaker(engine)() as session:
         orphans = await session.scalar(select(func.count()).where(Entity.name == "Acme Corp"))
     assert orphans == 0
@@ -219,14 +219,15 @@ async def test_the_sweeper_requeues_dead_extractions_and_never_extracted_documen
         await session.execute(
             update(Extraction)
             .where(Extraction.document_id == uuid.UUID(gave_up["id"]))
-            .values(attempts=live_settings.indexing_max_attempts)
+            .values(attempts=live_settings.work_max_attempts)
         )
         await session.execute(
             delete(Extraction).where(Extraction.document_id == uuid.UUID(never["id"]))
         )
 
     ctx = {"sessionmaker": maker, "redis": redis, "settings": live_settings}
-    assert await sweep_stale_graph_extractions(ctx) == 3
+    assert await sweep_stale_work(ctx) == 2  # the two whose job died
+    assert await tend_knowledge_graph(ctx) == 1  # the one never extracted
     await run_burst(live_settings)
     for document, attempts in ((died, 2), (never, 1)):  # the attempt that died counts
         status = (await live_client.get(f"{base}/graph/documents/{document['id']}")).json()
@@ -234,7 +235,8 @@ async def test_the_sweeper_requeues_dead_extractions_and_never_extracted_documen
     status = (await live_client.get(f"{base}/graph/documents/{gave_up['id']}")).json()
     assert status["status"] == "failed"
     assert status["last_error"] == (
-        f"The extraction stopped without finishing {live_settings.indexing_max_attempts} times; "
-        "gave up"
+        f"Stopped after {live_settings.work_max_attempts} attempts: the worker died while "
+        "extracting this document's knowledge graph"
     )
-    assert await sweep_stale_graph_extractions(ctx) == 0
+    assert await sweep_stale_work(ctx) == 0
+    assert await tend_knowledge_graph(ctx) == 0

@@ -61,7 +61,7 @@ async def test_search_by_meaning_and_by_exact_words_within_the_tenant(
             )
         ).json()
         scoped = (
-            await mine.post(search, json={"query": "premium plan price", "agent_id": agent["id"]})
+            await mine.post(f"{agents}/{agent['id']}/search", json={"query": "premium plan price"})
         ).json()
         assert {h["document_title"] for h in scoped["hits"]} <= {"Policies"}
         bad = await mine.post(search, json={"query": "x", "limit": 500})

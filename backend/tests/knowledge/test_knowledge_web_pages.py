@@ -197,7 +197,7 @@ async def test_a_document_that_failed_for_a_passing_reason_is_tried_again_later(
     redis: ArqRedis,
 ) -> None:
     settings = live_settings.model_copy(
-        update={"url_fetch_allow_private": True, "indexing_max_attempts": 1}
+        update={"url_fetch_allow_private": True, "work_max_attempts": 1}
     )
     live_app.state.settings = settings
     base = await _owner(live_client, engine)

@@ -472,7 +472,7 @@ export type ApiKeyCreate = {
     /**
      * Scopes
      */
-    scopes: Array<Scope>;
+    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write'>;
 };
 
 /**
@@ -2169,11 +2169,6 @@ export type RevisionRead = {
 export type Role = 'owner' | 'admin' | 'member';
 
 /**
- * Scope
- */
-export type Scope = 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'agents:read' | 'agents:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write';
-
-/**
  * SearchHitRead
  */
 export type SearchHitRead = {
@@ -2229,12 +2224,6 @@ export type SearchHitRead = {
  * SearchRequest
  */
 export type SearchRequest = {
-    /**
-     * Agent Id
-     *
-     * Only the knowledge this agent may read
-     */
-    agent_id?: string | null;
     /**
      * Collection Ids
      */
@@ -3545,6 +3534,68 @@ export type AgentsRestoreRevisionResponses = {
 };
 
 export type AgentsRestoreRevisionResponse = AgentsRestoreRevisionResponses[keyof AgentsRestoreRevisionResponses];
+
+export type AgentsSearchAgentKnowledgeData = {
+    body: SearchRequest;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/search';
+};
+
+export type AgentsSearchAgentKnowledgeErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid; The AI provider does not offer this model
+     */
+    422: Problem;
+    /**
+     * Too many requests; The workspace has used its monthly token budget
+     */
+    429: Problem;
+    /**
+     * The AI provider failed; The AI provider rejected the API key; The AI provider refused the request
+     */
+    502: Problem;
+    /**
+     * The knowledge base's embedding model is unavailable; The AI provider is rate limiting requests; The AI provider is unavailable
+     */
+    503: Problem;
+    /**
+     * The AI provider did not answer in time
+     */
+    504: Problem;
+};
+
+export type AgentsSearchAgentKnowledgeError = AgentsSearchAgentKnowledgeErrors[keyof AgentsSearchAgentKnowledgeErrors];
+
+export type AgentsSearchAgentKnowledgeResponses = {
+    /**
+     * Successful Response
+     */
+    200: SearchResponse;
+};
+
+export type AgentsSearchAgentKnowledgeResponse = AgentsSearchAgentKnowledgeResponses[keyof AgentsSearchAgentKnowledgeResponses];
 
 export type AiCreateEmbeddingsData = {
     body: EmbedRequest;

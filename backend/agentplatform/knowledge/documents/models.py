@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentplatform.core.db import Base, IdMixin, TimestampMixin, value_enum
+from agentplatform.core.work import WorkMixin
 
 
 class DocumentStatus(enum.StrEnum):
@@ -48,7 +49,7 @@ class Collection(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
 
-class Document(IdMixin, TimestampMixin, Base):
+class Document(WorkMixin, IdMixin, TimestampMixin, Base):
     """A source of knowledge and where its indexing stands (never stuck silently: see heartbeat)."""
 
     __tablename__ = "document"
@@ -70,9 +71,6 @@ class Document(IdMixin, TimestampMixin, Base):
         value_enum(DocumentStatus, "document_status"), default=DocumentStatus.queued
     )
     progress: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
-    last_error: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     page_count: Mapped[int | None] = mapped_column(Integer)
     chunk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

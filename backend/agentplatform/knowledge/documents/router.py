@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.pagination import Page, PageDep
+from agentplatform.knowledge.deps import KnowledgeRead, KnowledgeWrite
 from agentplatform.knowledge.documents import collections_service, stats_service
 from agentplatform.knowledge.documents import service as documents_service
 from agentplatform.knowledge.documents.models import DocumentStatus, SourceKind
@@ -26,7 +27,6 @@ from agentplatform.knowledge.documents.schemas import (
 )
 from agentplatform.knowledge.documents.storage import LocalStorage
 from agentplatform.knowledge.http import READ_ERRORS, WRITE_ERRORS
-from agentplatform.tenancy.deps import KnowledgeRead, KnowledgeWrite
 
 router = APIRouter(prefix="/tenants/{tenant_id}/knowledge", tags=["knowledge"])
 

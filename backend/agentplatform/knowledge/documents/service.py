@@ -33,9 +33,12 @@ INDEX_JOB = "index_next_document"
 
 def queue_indexing(session: AsyncSession, document: Document) -> None:
     """Puts the document in the queue; the job it sends indexes whichever waiting document is
-    fairest to take when a worker is free (see `indexing`), not necessarily this one."""
+    fairest to take when a worker is free (see `indexing`), not necessarily this one. A job
+    still working on the document loses its claim and writes nothing."""
     document.status = DocumentStatus.queued
     document.progress = 0.0
+    document.run_id = None
+    document.next_attempt_at = None
     enqueue_after_commit(session, INDEX_JOB)
 
 

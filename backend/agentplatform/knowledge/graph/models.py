@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentplatform.core.db import Base, IdMixin, TimestampMixin, utcnow, value_enum
+from agentplatform.core.work import WorkMixin
 
 
 class EntityType(enum.StrEnum):
@@ -119,7 +120,7 @@ class Mention(IdMixin, Base):
     )
 
 
-class Extraction(TimestampMixin, Base):
+class Extraction(WorkMixin, TimestampMixin, Base):
     """Where a document's graph extraction stands (never stuck silently: see heartbeat)."""
 
     __tablename__ = "graph_extraction"
@@ -131,11 +132,6 @@ class Extraction(TimestampMixin, Base):
     status: Mapped[ExtractionStatus] = mapped_column(
         value_enum(ExtractionStatus, "graph_extraction_status"), default=ExtractionStatus.queued
     )
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    last_error: Mapped[str | None] = mapped_column(Text)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Set by the job that claimed the row: its result is written only if the claim still stands.
-    run_id: Mapped[uuid.UUID | None] = mapped_column()
     extractor: Mapped[str | None] = mapped_column(String(200))  # "offline/patterns-v1" or a model
     entity_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     relation_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -18,11 +18,11 @@ from agentplatform.core.errors import (
     problem_responses,
 )
 from agentplatform.core.pagination import Page, PageDep
+from agentplatform.knowledge.deps import KnowledgeRead, KnowledgeWrite
 from agentplatform.knowledge.graph import queries as graph_queries
 from agentplatform.knowledge.graph import service as graph_service
 from agentplatform.knowledge.graph.models import EntityType, Extraction, ExtractionStatus
 from agentplatform.knowledge.graph.schemas import EntityDetail, EntityRead, GraphExtractionRead
-from agentplatform.tenancy.deps import KnowledgeRead, KnowledgeWrite
 
 router = APIRouter(prefix="/tenants/{tenant_id}/knowledge/graph", tags=["knowledge-graph"])
 

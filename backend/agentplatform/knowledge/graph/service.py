@@ -34,6 +34,7 @@ async def queue_extraction(
         "run_id": None,
         "last_error": None,
         "heartbeat_at": None,
+        "next_attempt_at": None,
         "updated_at": now,
     }
     await session.execute(

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentplatform.core.db import Base, IdMixin, utcnow, value_enum
+from agentplatform.core.work import WorkMixin
 
 #: Every model's vectors have this size: the local all-MiniLM-L6-v2's, and provider models are
 #: asked for it (the `dimensions` parameter of OpenAI's text-embedding-3 models).
@@ -69,7 +70,7 @@ class IndexState(enum.StrEnum):
     failed = "failed"  # the re-embedding stopped (see last_error); the active one keeps serving
 
 
-class KnowledgeIndex(Base):
+class KnowledgeIndex(WorkMixin, Base):
     """Which embedding model a tenant's chunk vectors come from, and a move to another one.
 
     A model is named by `model` and, for a provider's, its `endpoint` ("<kind> <base url>"):
@@ -96,11 +97,8 @@ class KnowledgeIndex(Base):
     )
     chunks_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     chunks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    last_error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), default=utcnow, onupdate=utcnow
     )

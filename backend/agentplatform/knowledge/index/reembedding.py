@@ -18,7 +18,6 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, func, select, update
@@ -31,9 +30,11 @@ from agentplatform.ai.provider_errors import (
     ProviderUnavailable,
 )
 from agentplatform.ai.usage import TokenBudgetExceeded
+from agentplatform.core import work
 from agentplatform.core.db import unit_of_work, utcnow
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.settings import Settings
+from agentplatform.core.work import WorkKind
 from agentplatform.knowledge.documents.models import Document
 from agentplatform.knowledge.index.embedding import (
     EmbeddingUnavailable,
@@ -109,6 +110,20 @@ async def _start(session: AsyncSession, index: KnowledgeIndex, target: ModelRef)
 
 def queue_build(session: AsyncSession, index: KnowledgeIndex) -> None:
     enqueue_after_commit(session, REEMBED_JOB, str(index.tenant_id), job_id=job_id(index))
+
+
+REEMBEDDING = WorkKind(
+    name="re-embedding",
+    model=KnowledgeIndex,
+    key=KnowledgeIndex.tenant_id,
+    status=KnowledgeIndex.state,
+    queued=None,  # a move under way is always `building`; its job is sent when it starts
+    running=IndexState.building,
+    active=(IndexState.building,),
+    failed=IndexState.failed,
+    doing="re-embedding the knowledge base",
+    requeue=queue_build,
+)
 
 
 async def _stop(session: AsyncSession, index: KnowledgeIndex) -> None:
@@ -325,33 +340,12 @@ async def _record_failure(
             return True
         index = await _index_for_update(session, tenant_id)
         index.attempts += 1
-        final = permanent or index.attempts >= settings.indexing_max_attempts
+        final = permanent or not work.attempts_left(settings, index.attempts)
         if final:
             index.state = IndexState.failed
             index.finished_at = utcnow()
             index.last_error = f"{reason}; the current model keeps serving searches"
         else:
-            index.last_error = (
-                f"{reason}; retrying (attempt {index.attempts} of {settings.indexing_max_attempts})"
-            )
+            index.last_error = work.retrying(settings, reason, index.attempts)
         index.heartbeat_at = utcnow()
         return final
-
-
-async def revive_stale_builds(session: AsyncSession, settings: Settings) -> int:
-    """Sends a new job for every move under way whose job stopped reporting (worker killed)."""
-    cutoff = utcnow() - timedelta(seconds=settings.indexing_stale_seconds)
-    stale = await session.scalars(
-        select(KnowledgeIndex)
-        .where(KnowledgeIndex.state == IndexState.building, KnowledgeIndex.heartbeat_at < cutoff)
-        .with_for_update(skip_locked=True)
-    )
-    count = 0
-    for index in stale:
-        logger.warning(
-            "re-queueing a stalled re-embedding", extra={"tenant_id": str(index.tenant_id)}
-        )
-        index.heartbeat_at = utcnow()
-        queue_build(session, index)
-        count += 1
-    return count

@@ -19,6 +19,7 @@ from agentplatform.core.errors import (
     problem_responses,
 )
 from agentplatform.core.pagination import Page, PageDep
+from agentplatform.knowledge.deps import KnowledgeRead, KnowledgeWrite
 from agentplatform.knowledge.http import EMBEDDING_ERRORS, READ_ERRORS, WRITE_ERRORS
 from agentplatform.knowledge.index import chunks_service, reembedding
 from agentplatform.knowledge.index import service as index_service
@@ -28,7 +29,6 @@ from agentplatform.knowledge.index.schemas import (
     KnowledgeIndexRead,
     ReindexQueued,
 )
-from agentplatform.tenancy.deps import KnowledgeRead, KnowledgeWrite
 
 router = APIRouter(prefix="/tenants/{tenant_id}/knowledge", tags=["knowledge"])
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from arq import Retry
 
+from agentplatform.core import work
 from agentplatform.core.db import unit_of_work
 from agentplatform.core.settings import Settings
-from agentplatform.knowledge.documents.service import queue_indexing
 from agentplatform.knowledge.documents.storage import LocalStorage
 from agentplatform.knowledge.index import indexing, recheck, reembedding
 
@@ -26,7 +26,7 @@ async def index_next_document(ctx: dict[str, Any]) -> str:
     except Exception as exc:
         # The document is back in the queue and says why; try again after a pause.
         logger.warning("indexing job failed; retrying", exc_info=True)
-        raise Retry(defer=5 * ctx.get("job_try", 1) ** 2) from exc
+        raise work.retry_job(ctx.get("job_try", 1)) from exc
     if outcome == indexing.Outcome.retry:  # the embedding model changed under it: at once
         raise Retry(defer=1)
     return outcome
@@ -46,25 +46,12 @@ async def reembed_knowledge(ctx: dict[str, Any], tenant_id: str) -> str:
         )
     except Exception as exc:
         logger.warning("re-embedding failed; retrying", exc_info=True)
-        raise Retry(defer=10 * ctx.get("job_try", 1) ** 2) from exc
+        raise work.retry_job(ctx.get("job_try", 1)) from exc
     if outcome == reembedding.Outcome.more:
         await ctx["redis"].enqueue_job(
             reembedding.REEMBED_JOB, tenant_id, _job_id=f"{ctx['job_id']}+"
         )
     return outcome
-
-
-async def sweep_stale_documents(ctx: dict[str, Any]) -> int:
-    """Re-queues documents whose indexing job died (worker killed, Redis lost its queue), and
-    re-embeddings whose job stopped reporting."""
-    settings: Settings = ctx["settings"]
-    async with unit_of_work(ctx["sessionmaker"], ctx["redis"]) as session:
-        stale = await indexing.stale_documents(session, settings)
-        for document in stale:
-            logger.warning("re-queueing stale document", extra={"document_id": str(document.id)})
-            queue_indexing(session, document)
-        builds = await reembedding.revive_stale_builds(session, settings)
-    return len(stale) + builds
 
 
 async def recheck_knowledge(ctx: dict[str, Any]) -> str:

@@ -14,10 +14,10 @@ from agentplatform.core.errors import (
     ValidationFailed,
     problem_responses,
 )
+from agentplatform.knowledge.deps import KnowledgeRead
 from agentplatform.knowledge.http import EMBEDDING_ERRORS
 from agentplatform.knowledge.search import service as search_service
-from agentplatform.knowledge.search.schemas import SearchHitRead, SearchRequest, SearchResponse
-from agentplatform.tenancy.deps import KnowledgeRead
+from agentplatform.knowledge.search.schemas import SearchRequest, SearchResponse
 
 router = APIRouter(prefix="/tenants/{tenant_id}/knowledge", tags=["knowledge"])
 
@@ -32,10 +32,4 @@ async def search_knowledge(
     body: SearchRequest, ctx: KnowledgeRead, session: SessionDep, request: Request
 ) -> SearchResponse:
     """Hybrid search (meaning and exact words, fused by reciprocal rank) over indexed documents."""
-    hits, model = await search_service.search_for_request(
-        session, app_settings(request), ctx.tenant_id, body
-    )
-    return SearchResponse(
-        hits=[SearchHitRead.model_validate(hit, from_attributes=True) for hit in hits],
-        embedding_model=model,
-    )
+    return await search_service.search_response(session, app_settings(request), ctx.tenant_id, body)

@@ -18,9 +18,6 @@ class SearchRequest(InputModel):
     document_ids: Annotated[list[uuid.UUID], Field(max_length=1000)] | None = None
     collection_ids: Annotated[list[uuid.UUID], Field(max_length=200)] | None = None
     tags: Annotated[list[Tag], Field(max_length=20)] | None = None
-    agent_id: uuid.UUID | None = Field(
-        default=None, description="Only the knowledge this agent may read"
-    )
 
 
 class SearchHitRead(OutputModel):

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.agents.service import get_agent
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.documents.models import Document
 from agentplatform.knowledge.index.embedding import active_model, embedder_for
 from agentplatform.knowledge.search.query import SearchHit, search
-from agentplatform.knowledge.search.schemas import SearchRequest
+from agentplatform.knowledge.search.schemas import SearchHitRead, SearchRequest, SearchResponse
 
 
 async def search_for_request(
-    session: AsyncSession, settings: Settings, tenant_id: uuid.UUID, body: SearchRequest
+    session: AsyncSession,
+    settings: Settings,
+    tenant_id: uuid.UUID,
+    body: SearchRequest,
+    knowledge_scope: Mapping[str, Any] | None = None,
 ) -> tuple[list[SearchHit], str]:
+    """`knowledge_scope` (an agent's) limits the search to the documents it may read."""
     document_ids = body.document_ids
-    if body.agent_id is not None:
-        agent = await get_agent(session, tenant_id, body.agent_id)
-        allowed = await readable_documents(session, tenant_id, agent.knowledge or {})
+    if knowledge_scope is not None:
+        allowed = await readable_documents(session, tenant_id, knowledge_scope)
         if allowed is not None:
             document_ids = [d for d in (document_ids or allowed) if d in allowed]
     model = await active_model(session, tenant_id)
@@ -45,7 +49,7 @@ async def search_for_request(
 
 
 async def readable_documents(
-    session: AsyncSession, tenant_id: uuid.UUID, scope: dict[str, Any]
+    session: AsyncSession, tenant_id: uuid.UUID, scope: Mapping[str, Any]
 ) -> set[uuid.UUID] | None:
     """The documents an agent may read: None for all; else its documents and collections' ones."""
     if scope.get("all", True):
@@ -60,3 +64,17 @@ async def readable_documents(
         )
         allowed.update(rows)
     return allowed
+
+
+async def search_response(
+    session: AsyncSession,
+    settings: Settings,
+    tenant_id: uuid.UUID,
+    body: SearchRequest,
+    knowledge_scope: Mapping[str, Any] | None = None,
+) -> SearchResponse:
+    hits, model = await search_for_request(session, settings, tenant_id, body, knowledge_scope)
+    return SearchResponse(
+        hits=[SearchHitRead.model_validate(hit, from_attributes=True) for hit in hits],
+        embedding_model=model,
+    )

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 
-import type { ApiKeyCreated, Scope } from '../../client';
+import type { ApiKeyCreated } from '../../client';
 import { formErrors } from '../../api/problem';
 import { useCreateApiKey } from '../../api/useApiKeys';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { FormError, TextField } from '../../components/Field';
-import { GRANTABLE_SCOPES } from './scopes';
+import { GRANTABLE_SCOPES, type Scope } from './scopes';
 
 export interface CreateApiKeyDialogProps {
   tenantId: string;

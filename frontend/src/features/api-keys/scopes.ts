@@ -1,4 +1,7 @@
-import type { Scope } from '../../client';
+import type { ApiKeyCreate } from '../../client';
+
+/** A scope the API knows (the API lists every domain's scopes in its schema). */
+export type Scope = ApiKeyCreate['scopes'][number];
 
 /**
  * The scopes an API key may hold, with what each allows. The API refuses `api_keys:write` and

@@ -1,0 +1,19 @@
+"""Every domain, lowest layer first (see `core.domain`): the one list `main.py`, the worker and
+the ORM metadata iterate over. A new domain is one line here."""
+
+from agentplatform.agents.domain import DOMAIN as AGENTS
+from agentplatform.ai.domain import DOMAIN as AI
+from agentplatform.core.domain import Domain
+from agentplatform.knowledge.domain import DOMAIN as KNOWLEDGE
+from agentplatform.tenancy import scopes
+from agentplatform.tenancy.domain import DOMAIN as TENANCY
+
+DOMAINS: tuple[Domain, ...] = (
+    TENANCY,
+    AI,
+    KNOWLEDGE,
+    AGENTS,
+)
+
+for _domain in DOMAINS:
+    scopes.register(_domain.scopes)
