@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from agentplatform.core import work
+from agentplatform.core import events, work
 from agentplatform.core.db import create_engine, create_sessionmaker, unit_of_work
 from agentplatform.core.logging import configure_logging
 from agentplatform.core.observability import init_sentry
@@ -75,6 +75,15 @@ async def sweep_stale_work(ctx: JobContext) -> int:
 
 
 WORK_KINDS = tuple(kind for domain in DOMAINS for kind in domain.work_kinds)
+HANDLERS = tuple(handler for domain in DOMAINS for handler in domain.handlers)
+
+
+async def dispatch_event(ctx: JobContext, event: str, payload: dict[str, str]) -> int:
+    """Runs every domain's handlers of the event (see `core.events`); how many ran."""
+    handlers = [handler for name, handler in HANDLERS if name == event]
+    for handler in handlers:
+        await handler(ctx, payload)
+    return len(handlers)
 
 
 async def _heartbeat_loop(ctx: JobContext, every: float) -> None:
@@ -210,6 +219,7 @@ class WorkerSettings:
 
     functions: ClassVar[list[Function | WorkerCoroutine]] = [
         func(ping, name="ping"),
+        func(dispatch_event, name=events.DISPATCH_JOB),
         *(function for domain in DOMAINS for function in domain.functions),
     ]
     cron_jobs: ClassVar[list[CronJob]] = cron_jobs(_settings)

@@ -8,9 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentplatform.ai.events import AI_SETTINGS_CHANGED
 from agentplatform.ai.llm import ProviderConfig, ProviderKind
 from agentplatform.ai.models import AiProvider, AiSettings
 from agentplatform.ai.schemas import ProviderCreate, ProviderUpdate
+from agentplatform.core import events
 from agentplatform.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from agentplatform.core.security import SecretBox, last_four, secret_box
 from agentplatform.core.settings import Settings
@@ -139,6 +141,7 @@ async def update_provider(
             )
         _set_key(provider, None, settings)
     await session.flush()
+    events.emit(session, AI_SETTINGS_CHANGED, tenant_id=str(tenant_id))
     return provider
 
 
@@ -149,3 +152,4 @@ async def delete_provider(
     provider = await get_provider(session, tenant_id, provider_id)
     await session.delete(provider)
     await session.flush()
+    events.emit(session, AI_SETTINGS_CHANGED, tenant_id=str(tenant_id))

@@ -15,6 +15,7 @@ from agentplatform.ai.models import UsageOperation
 from agentplatform.ai.offline_responder import ChatMessage, OfflineResponder, Passage
 from agentplatform.ai.resolver import resolve_chat
 from agentplatform.ai.schemas import ModelSource
+from agentplatform.ai.usage import Metered
 from agentplatform.core.settings import Settings
 
 
@@ -138,15 +139,8 @@ async def reply(
             tokens_out=chat.tokens_out,
             latency_ms=chat.latency_ms,
         )
-    await usage.record(
-        session,
-        tenant_id=tenant_id,
-        agent_id=agent.id,
-        operation=UsageOperation.chat,
-        provider=result.provider,
-        model=result.model,
-        tokens_in=result.tokens_in,
-        tokens_out=result.tokens_out,
-        latency_ms=result.latency_ms,
+    call = Metered(
+        result.provider, result.model, result.tokens_in, result.tokens_out, result.latency_ms
     )
+    await usage.record(session, tenant_id, UsageOperation.chat, call, agent_id=agent.id)
     return result

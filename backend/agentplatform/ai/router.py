@@ -36,7 +36,6 @@ from agentplatform.core.errors import (
     ValidationFailed,
     problem_responses,
 )
-from agentplatform.knowledge.index import reembedding
 
 router = APIRouter(prefix="/tenants/{tenant_id}/ai", tags=["ai"])
 
@@ -69,12 +68,9 @@ async def get_ai_settings(ctx: AiRead, session: SessionDep, request: Request) ->
 async def update_ai_settings(
     body: AiSettingsUpdate, ctx: AiWrite, session: SessionDep, request: Request
 ) -> AiSettingsRead:
-    settings = app_settings(request)
-    result = await service.update_settings(session, settings, ctx.tenant_id, body)
-    # A different embedding model means re-embedding the knowledge base (the old vectors serve
-    # until the new ones are all made).
-    await reembedding.follow_settings(session, settings, ctx.tenant_id)
-    return result
+    """Replaces the defaults and budget; a change of embedding model re-embeds the knowledge
+    base in the worker (the old vectors serve until the new ones are all made)."""
+    return await service.update_settings(session, app_settings(request), ctx.tenant_id, body)
 
 
 @router.get("/providers", response_model=list[ProviderRead], responses=READ_ERRORS)
@@ -106,25 +102,19 @@ async def update_provider(
     session: SessionDep,
     request: Request,
 ) -> ProviderRead:
-    settings = app_settings(request)
     provider = await providers_service.update_provider(
-        session, ctx.tenant_id, provider_id, body, settings
+        session, ctx.tenant_id, provider_id, body, app_settings(request)
     )
-    await reembedding.follow_settings(session, settings, ctx.tenant_id)  # its URL may have moved
     return _read(provider)
 
 
 @router.delete(
     "/providers/{provider_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS
 )
-async def delete_provider(
-    provider_id: uuid.UUID, ctx: AiWrite, session: SessionDep, request: Request
-) -> None:
+async def delete_provider(provider_id: uuid.UUID, ctx: AiWrite, session: SessionDep) -> None:
     """Agents and defaults that used it fall back to the workspace or environment default (for
     embeddings, the knowledge base is re-embedded with the fallback)."""
     await providers_service.delete_provider(session, ctx.tenant_id, provider_id)
-    await session.flush()
-    await reembedding.follow_settings(session, app_settings(request), ctx.tenant_id)
 
 
 @router.get("/health", response_model=AiHealth, responses=READ_ERRORS)

@@ -12,9 +12,10 @@ from typing import Literal
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.ai import llm, usage
+from agentplatform.ai import embeddings, llm, usage
+from agentplatform.ai.events import AI_SETTINGS_CHANGED
 from agentplatform.ai.local_embedder import get_local_embedder
-from agentplatform.ai.models import AiSettings, UsageOperation
+from agentplatform.ai.models import AiSettings
 from agentplatform.ai.providers_service import config_of, get_provider, list_providers
 from agentplatform.ai.resolver import (
     LOCAL_EMBEDDING_MODEL,
@@ -34,6 +35,7 @@ from agentplatform.ai.schemas import (
     ProviderHealthRead,
     ResolvedRead,
 )
+from agentplatform.core import events
 from agentplatform.core.errors import FieldError, NotFound, ProblemError, ValidationFailed
 from agentplatform.core.settings import Settings
 
@@ -98,6 +100,7 @@ async def update_settings(
     row.embedding_model = data.embedding_model
     row.monthly_token_budget = data.monthly_token_budget
     await session.flush()
+    events.emit(session, AI_SETTINGS_CHANGED, tenant_id=str(tenant_id))
     return await read_settings(session, settings, tenant_id)
 
 
@@ -220,34 +223,13 @@ async def embed(
 ) -> EmbedResponse:
     """Embeds with the workspace's embedding model (the local one by default) and records usage."""
     resolved = await resolve_embeddings(session, settings, tenant_id)
-    started = time.perf_counter()
-    if resolved.config is None:
-        embedder = get_local_embedder(
-            str(settings.local_embedding_model_path)
-            if settings.local_embedding_model_path
-            else None
-        )
-        vectors = (await embedder.aembed(texts)).tolist()
-        tokens_in = sum(await asyncio.to_thread(embedder.count_tokens, texts))
-        latency_ms = int((time.perf_counter() - started) * 1000)
-    else:
-        await usage.check_budget(session, tenant_id)
-        result = await llm.embed(resolved.config, model=resolved.model, texts=texts)
-        vectors, tokens_in, latency_ms = result.vectors, result.tokens_in, result.latency_ms
-    await usage.record(
-        session,
-        tenant_id=tenant_id,
-        agent_id=agent_id,
-        operation=UsageOperation.embedding,
-        provider=resolved.provider_name if resolved.config else "local",
-        model=resolved.model,
-        tokens_in=tokens_in,
-        tokens_out=0,
-        latency_ms=latency_ms,
+    embedded = await embeddings.embed_and_record(
+        session, settings, tenant_id, resolved.config, resolved.model, texts, agent_id=agent_id
     )
+    vectors = embedded.vectors
     return EmbedResponse(
         model=resolved.model,
-        provider=resolved.provider_name if resolved.config else "local",
+        provider=embedded.call.provider,
         offline=resolved.offline,
         dimensions=len(vectors[0]) if vectors else 0,
         vectors=vectors,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Integer, cast, func, select
@@ -65,16 +66,23 @@ async def check_budget(session: AsyncSession, tenant_id: uuid.UUID) -> None:
         raise TokenBudgetExceeded(used, budget, int((next_month_start(now) - now).total_seconds()))
 
 
+@dataclass(frozen=True)
+class Metered:
+    """One call to a model as it is booked: who served it and what it took."""
+
+    provider: str  # a provider's name, or "local" / "offline"
+    model: str
+    tokens_in: int
+    tokens_out: int = 0
+    latency_ms: int = 0
+
+
 async def record(
     session: AsyncSession,
-    *,
     tenant_id: uuid.UUID,
     operation: UsageOperation,
-    provider: str,
-    model: str,
-    tokens_in: int,
-    tokens_out: int,
-    latency_ms: int,
+    call: Metered,
+    *,
     agent_id: uuid.UUID | None = None,
     ok: bool = True,
     error_code: str | None = None,
@@ -84,11 +92,11 @@ async def record(
             tenant_id=tenant_id,
             agent_id=agent_id,
             operation=operation,
-            provider=provider,
-            model=model,
-            tokens_in=tokens_in,
-            tokens_out=tokens_out,
-            latency_ms=latency_ms,
+            provider=call.provider,
+            model=call.model,
+            tokens_in=call.tokens_in,
+            tokens_out=call.tokens_out,
+            latency_ms=call.latency_ms,
             ok=ok,
             error_code=error_code,
             created_at=utcnow(),

@@ -1,9 +1,9 @@
 """What a domain contributes to the app and the worker, declared once in its `domain.py`.
 
 `agentplatform.domains` lists every domain, lowest layer first; `main.py` (routers, upload
-paths), `worker/main.py` (job functions, cron jobs, the work sweep), `models.py` (ORM metadata)
-and `tenancy.scopes` (permissions) iterate over that list. Adding a domain is its package with a
-`domain.py` and one line there.
+paths), `worker/main.py` (job functions, cron jobs, the work sweep, event handlers), `models.py`
+(ORM metadata) and `tenancy.scopes` (permissions) iterate over that list. Adding a domain is its
+package with a `domain.py` and one line there.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from arq.cron import CronJob
 from arq.worker import Function
 from fastapi import APIRouter
 
+from agentplatform.core.events import Handler
 from agentplatform.core.work import WorkKind
 
 
@@ -44,5 +45,6 @@ class Domain:
     cron_jobs: Sequence[CronJob] = ()
     scopes: Sequence[Scope] = ()
     work_kinds: Sequence[WorkKind[Any]] = ()  # rows the work sweep looks after
+    handlers: Sequence[tuple[str, Handler]] = ()  # (event, handler), see `core.events`
     # Paths (matched by suffix) whose POST bodies may be as large as a document upload.
     upload_paths: Sequence[str] = ()

@@ -2,6 +2,7 @@
 
 from arq import cron, func
 
+from agentplatform.ai.events import AI_SETTINGS_CHANGED
 from agentplatform.core.domain import Domain
 from agentplatform.knowledge.deps import KNOWLEDGE_READ, KNOWLEDGE_WRITE
 from agentplatform.knowledge.documents import models as documents_models
@@ -45,5 +46,6 @@ DOMAIN = Domain(
     ),
     scopes=(KNOWLEDGE_READ, KNOWLEDGE_WRITE),
     work_kinds=(INDEXING, EXTRACTION, REEMBEDDING),
+    handlers=((AI_SETTINGS_CHANGED, index_tasks.follow_embedding_settings),),
     upload_paths=("/knowledge/documents", "/knowledge/documents/text"),
 )

@@ -13,9 +13,11 @@ import pytest
 from agentplatform.ai.models import AiUsage
 from agentplatform.ai.provider_errors import ProviderUnavailable
 from agentplatform.core.db import create_sessionmaker
+from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.index import reembedding
 from agentplatform.knowledge.index.models import Chunk, KnowledgeIndex
+from agentplatform.knowledge.index.tasks import follow_embedding_settings
 from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -68,6 +70,17 @@ async def _use_provider_embeddings(
     return body
 
 
+async def _follow_settings(engine: AsyncEngine, settings: Settings, tenant_id: uuid.UUID) -> None:
+    """What the worker does with the settings-changed event, run now (not through the queue) so
+    that the move is seen before its first job runs."""
+    redis = create_redis(settings.redis_url or "")
+    try:
+        ctx = {"sessionmaker": create_sessionmaker(engine), "redis": redis, "settings": settings}
+        await follow_embedding_settings(ctx, {"tenant_id": str(tenant_id)})
+    finally:
+        await redis.aclose()
+
+
 async def _search(client: AsyncClient, base: str, query: str) -> dict[str, Any]:
     found = await client.post(
         f"{base}/knowledge/search", json={"query": query, "mode": "vector", "limit": 3}
@@ -103,6 +116,7 @@ async def test_the_old_vectors_serve_until_the_new_model_has_embedded_everything
     assert len(before) == 2
 
     await _use_provider_embeddings(live_client, base, openai_server)
+    await _follow_settings(engine, live_settings, tenant_id)
     index = (await live_client.get(f"{base}/knowledge/index")).json()
     assert index["state"] == "building"
     assert index["active"] == {"model": "local/all-MiniLM-L6-v2", "endpoint": None}
@@ -160,14 +174,16 @@ async def test_going_back_before_the_move_ends_drops_it(
     live_settings: Settings,
     openai_server: OpenAISimulator,
 ) -> None:
-    base, _tenant_id = await _workspace(live_client, engine)
+    base, tenant_id = await _workspace(live_client, engine)
     await _add_text(live_client, base, "Prices", PRICES)
     await run_burst(live_settings)
     await _use_provider_embeddings(live_client, base, openai_server)
+    await _follow_settings(engine, live_settings, tenant_id)
     assert (await live_client.get(f"{base}/knowledge/index")).json()["state"] == "building"
 
     back = await live_client.put(f"{base}/ai/settings", json={})
     assert back.status_code == 200, back.text
+    await _follow_settings(engine, live_settings, tenant_id)
     index = (await live_client.get(f"{base}/knowledge/index")).json()
     assert (index["state"], index["target"]) == ("ready", None)
     assert index["active"]["model"] == "local/all-MiniLM-L6-v2"
@@ -227,6 +243,7 @@ async def test_passing_provider_failures_are_retried(
     await run_burst(live_settings)
     settings = live_settings.model_copy(update={"llm_max_retries": 0})
     await _use_provider_embeddings(live_client, base, openai_server)
+    await _follow_settings(engine, live_settings, tenant_id)
     openai_server.fail_next(1, 503, path="/v1/embeddings")
 
     maker = create_sessionmaker(engine)

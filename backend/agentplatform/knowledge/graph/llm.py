@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agentplatform.ai import llm, usage
 from agentplatform.ai.models import UsageOperation
 from agentplatform.ai.resolver import Resolved
+from agentplatform.ai.usage import Metered
 from agentplatform.core.db import unit_of_work
 from agentplatform.knowledge.graph.extraction import (
     MAX_ENTITIES,
@@ -182,16 +183,14 @@ async def extract_with_llm(
                 response_format=RESPONSE_FORMAT,
             )
             async with unit_of_work(maker, None) as session:
-                await usage.record(
-                    session,
-                    tenant_id=tenant_id,
-                    operation=UsageOperation.chat,
-                    provider=resolved.provider_name,
-                    model=result.model,
-                    tokens_in=result.tokens_in,
-                    tokens_out=result.tokens_out,
-                    latency_ms=result.latency_ms,
+                call = Metered(
+                    resolved.provider_name,
+                    result.model,
+                    result.tokens_in,
+                    result.tokens_out,
+                    result.latency_ms,
                 )
+                await usage.record(session, tenant_id, UsageOperation.chat, call)
             await heartbeat()
             try:
                 answer = parse_answer(result.text, result.finish_reason)

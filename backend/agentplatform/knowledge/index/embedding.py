@@ -12,7 +12,6 @@ index and fails with a reason that says so.
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -20,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.ai import llm, usage
+from agentplatform.ai import embeddings
+from agentplatform.ai.embeddings import Embedded
 from agentplatform.ai.llm import ProviderConfig
-from agentplatform.ai.local_embedder import MODEL_NAME, aget_local_embedder
-from agentplatform.ai.models import AiProvider, AiSettings, UsageOperation
+from agentplatform.ai.local_embedder import MODEL_NAME
+from agentplatform.ai.models import AiProvider, AiSettings
 from agentplatform.ai.providers_service import config_of
 from agentplatform.ai.resolver import env_providers, resolve_embeddings
 from agentplatform.core.errors import ServiceUnavailable
@@ -66,62 +66,46 @@ def endpoint_of(config: ProviderConfig) -> str:
     return f"{config.kind.value} {config.base_url.rstrip('/')}"
 
 
-@dataclass(frozen=True)
-class Embedded:
-    vectors: list[list[float]]
-    tokens: int
-    provider: str
+def _checked(ref: ModelRef, embedded: Embedded) -> Embedded:
+    sizes = {len(vector) for vector in embedded.vectors}
+    if sizes and sizes != {EMBEDDING_DIMENSIONS}:
+        raise EmbeddingUnavailable(
+            f"{ref.model} returned {', '.join(map(str, sorted(sizes)))}-dimensional "
+            f"vectors; the knowledge index needs {EMBEDDING_DIMENSIONS} (choose a model that "
+            "accepts the `dimensions` parameter, such as text-embedding-3-small)",
+            permanent=True,
+        )
+    return embedded
 
 
 @dataclass(frozen=True)
 class Embedder:
-    """Embeds with one model; `config` is None for the local one."""
+    """Embeds with one model (`config` None: the local one) into the index's vector size."""
 
     ref: ModelRef
     config: ProviderConfig | None
     settings: Settings
 
     async def embed(self, texts: list[str]) -> Embedded:
-        if not texts:
-            return Embedded([], 0, "local" if self.config is None else self.config.name)
-        if self.config is None:
-            embedder = await aget_local_embedder(self.settings.local_embedding_model_path)
-            vectors = (await embedder.aembed(texts)).tolist()
-            return Embedded(vectors, sum(embedder.count_tokens(texts)), "local")
-        result = await llm.embed(
-            self.config, model=self.ref.model, texts=texts, dimensions=EMBEDDING_DIMENSIONS
+        embedded = await embeddings.embed(
+            self.settings, self.config, self.ref.model, texts, dimensions=EMBEDDING_DIMENSIONS
         )
-        sizes = {len(vector) for vector in result.vectors}
-        if sizes != {EMBEDDING_DIMENSIONS}:
-            raise EmbeddingUnavailable(
-                f"{self.ref.model} returned {', '.join(map(str, sorted(sizes)))}-dimensional "
-                f"vectors; the knowledge index needs {EMBEDDING_DIMENSIONS} (choose a model that "
-                "accepts the `dimensions` parameter, such as text-embedding-3-small)",
-                permanent=True,
-            )
-        return Embedded(result.vectors, result.tokens_in, self.config.name)
+        return _checked(self.ref, embedded)
 
     async def embed_and_record(
         self, session: AsyncSession, tenant_id: uuid.UUID, texts: list[str]
     ) -> list[list[float]]:
-        """Embeds; a provider's tokens are checked against the tenant's budget and booked to it
-        (the local model's work is not billed, and callers that report it do so themselves)."""
-        if self.config is None:
-            return (await self.embed(texts)).vectors
-        await usage.check_budget(session, tenant_id)
-        started = time.perf_counter()
-        embedded = await self.embed(texts)
-        await usage.record(
+        """Embeds and books the call to the tenant (a provider's tokens within its budget)."""
+        embedded = await embeddings.embed_and_record(
             session,
-            tenant_id=tenant_id,
-            operation=UsageOperation.embedding,
-            provider=embedded.provider,
-            model=self.ref.model,
-            tokens_in=embedded.tokens,
-            tokens_out=0,
-            latency_ms=int((time.perf_counter() - started) * 1000),
+            self.settings,
+            tenant_id,
+            self.config,
+            self.ref.model,
+            texts,
+            dimensions=EMBEDDING_DIMENSIONS,
         )
-        return embedded.vectors
+        return _checked(self.ref, embedded).vectors
 
 
 async def ensure_index(session: AsyncSession, tenant_id: uuid.UUID) -> None:

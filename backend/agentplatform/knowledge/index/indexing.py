@@ -23,9 +23,10 @@ from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.ai import usage
+from agentplatform.ai.embeddings import LOCAL_PROVIDER
 from agentplatform.ai.local_embedder import aget_local_embedder
 from agentplatform.ai.models import UsageOperation
-from agentplatform.ai.usage import TokenBudgetExceeded
+from agentplatform.ai.usage import Metered, TokenBudgetExceeded
 from agentplatform.core import work
 from agentplatform.core.db import unit_of_work, utcnow
 from agentplatform.core.errors import ProblemError
@@ -192,7 +193,7 @@ async def _prepare(
     for start in range(0, len(chunks), EMBED_BATCH):
         batch = await embedder.embed([c.text for c in chunks[start : start + EMBED_BATCH]])
         vectors.extend(batch.vectors)
-        embedded_tokens += batch.tokens
+        embedded_tokens += batch.call.tokens_in
         await _progress(maker, claimed, progress=len(vectors) / len(chunks))
     return Prepared(
         chunks=chunks,
@@ -333,16 +334,13 @@ async def _store(
         document.recheck_at = _recheck_at(settings, claimed, failed_for_good=False, ready=True)
         document.last_error = None
         await queue_extraction(session, document, send_job=arq is not None)
-        await usage.record(
-            session,
-            tenant_id=claimed.tenant_id,
-            operation=UsageOperation.embedding,
-            provider="local" if embedder.config is None else embedder.config.name,
-            model=embedder.ref.model,
-            tokens_in=prepared.embedded_tokens,
-            tokens_out=0,
+        call = Metered(
+            LOCAL_PROVIDER if embedder.config is None else embedder.config.name,
+            embedder.ref.model,
+            prepared.embedded_tokens,
             latency_ms=int((time.perf_counter() - started) * 1000),
         )
+        await usage.record(session, claimed.tenant_id, UsageOperation.embedding, call)
     return Outcome.done
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from arq import Retry
@@ -58,3 +59,9 @@ async def recheck_knowledge(ctx: dict[str, Any]) -> str:
     async with unit_of_work(ctx["sessionmaker"], ctx["redis"]) as session:
         done = await recheck.recheck(session, ctx["settings"])
     return f"{done.documents} documents re-queued, {done.moves_started} re-embeddings started"
+
+
+async def follow_embedding_settings(ctx: dict[str, Any], payload: Mapping[str, str]) -> None:
+    """The AI settings changed: move to the embedding model they choose now, if it is another."""
+    async with unit_of_work(ctx["sessionmaker"], ctx["redis"]) as session:
+        await reembedding.follow_settings(session, ctx["settings"], uuid.UUID(payload["tenant_id"]))
