@@ -278,7 +278,7 @@ members_router = APIRouter(prefix="/tenants/{tenant_id}", tags=["members"])
 @members_router.get("/members", response_model=Page[MemberRead], responses=TENANT_ERRORS)
 async def list_members(ctx: MembersRead, session: SessionDep, page: PageDep) -> Page[MemberRead]:
     items, total = await members_service.list_members(session, ctx.tenant_id, page)
-    return Page[MemberRead](items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page[MemberRead].of(items, total, page)
 
 
 @members_router.patch(
@@ -317,12 +317,7 @@ async def list_invitations(
     ctx: MembersRead, session: SessionDep, page: PageDep
 ) -> Page[InvitationRead]:
     items, total = await members_service.list_invitations(session, ctx.tenant_id, page)
-    return Page[InvitationRead](
-        items=[InvitationRead.model_validate(i) for i in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[InvitationRead].of([InvitationRead.model_validate(i) for i in items], total, page)
 
 
 @members_router.post(
@@ -371,12 +366,7 @@ api_keys_router = APIRouter(prefix="/tenants/{tenant_id}/api-keys", tags=["api-k
 @api_keys_router.get("", response_model=Page[ApiKeyRead], responses=TENANT_ERRORS)
 async def list_api_keys(ctx: ApiKeysRead, session: SessionDep, page: PageDep) -> Page[ApiKeyRead]:
     items, total = await api_keys_service.list_api_keys(session, ctx.tenant_id, page)
-    return Page[ApiKeyRead](
-        items=[ApiKeyRead.model_validate(k) for k in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[ApiKeyRead].of([ApiKeyRead.model_validate(k) for k in items], total, page)
 
 
 @api_keys_router.post(
