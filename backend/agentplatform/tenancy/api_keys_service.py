@@ -12,6 +12,8 @@ from agentplatform.core.errors import FieldError, ValidationFailed
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.scoped import get_scoped, scoped
 from agentplatform.core.security import new_token, token_hash
+from agentplatform.core.settings import Settings
+from agentplatform.tenancy import flags_service
 from agentplatform.tenancy.models import ApiKey
 from agentplatform.tenancy.schemas import ApiKeyCreate
 from agentplatform.tenancy.scopes import API_KEY_GRANTABLE
@@ -23,8 +25,14 @@ _LAST_USED_RESOLUTION_SECONDS = 60
 
 
 async def create_api_key(
-    session: AsyncSession, tenant_id: uuid.UUID, data: ApiKeyCreate, created_by: uuid.UUID | None
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    data: ApiKeyCreate,
+    created_by: uuid.UUID | None,
+    *,
+    settings: Settings,
 ) -> tuple[ApiKey, str]:
+    await flags_service.require_enabled(session, tenant_id, "api_keys", settings)
     refused = sorted(str(s) for s in data.scopes if s not in API_KEY_GRANTABLE)
     if refused:
         raise ValidationFailed(

@@ -13,6 +13,8 @@ from agentplatform.core.errors import Conflict, FieldError, Forbidden, InvalidCr
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.scoped import get_scoped, scoped
 from agentplatform.core.security import hash_password, new_token, token_hash, verify_password
+from agentplatform.core.settings import Settings
+from agentplatform.tenancy import flags_service
 from agentplatform.tenancy.auth_service import find_user_by_email
 from agentplatform.tenancy.models import Invitation, Membership, Role, Tenant, User
 from agentplatform.tenancy.schemas import InvitationAccept, InvitationCreate, MemberRead
@@ -116,8 +118,9 @@ async def create_invitation(
     *,
     actor_role: Role | None,
     invited_by: uuid.UUID | None,
-    ttl: timedelta,
+    settings: Settings,
 ) -> tuple[Invitation, str]:
+    await flags_service.require_enabled(session, tenant_id, "member_invitations", settings)
     _require_may_assign(actor_role, data.role)
     already = await session.scalar(
         select(Membership.id)
@@ -148,7 +151,7 @@ async def create_invitation(
         token_hash=token_hash(token),
         invited_by_user_id=invited_by,
         created_at=now,
-        expires_at=now + ttl,
+        expires_at=now + timedelta(hours=settings.invitation_ttl_hours),
     )
     session.add(invitation)
     await session.flush()

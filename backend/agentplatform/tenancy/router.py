@@ -331,14 +331,13 @@ async def create_invitation(
 ) -> InvitationCreated:
     """Invites someone by email; the response carries the token and link, shown once."""
     settings = app_settings(request)
-    await flags_service.require_enabled(session, ctx.tenant_id, "member_invitations", settings)
     invitation, token = await members_service.create_invitation(
         session,
         ctx.tenant_id,
         body,
         actor_role=ctx.role,
         invited_by=ctx.user.id if ctx.user else None,
-        ttl=timedelta(hours=settings.invitation_ttl_hours),
+        settings=settings,
     )
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     return InvitationCreated(
@@ -381,9 +380,12 @@ async def create_api_key(
     body: ApiKeyCreate, ctx: ApiKeysWrite, session: SessionDep, request: Request
 ) -> ApiKeyCreated:
     """Creates a key for integrators; the key itself is in this response only."""
-    await flags_service.require_enabled(session, ctx.tenant_id, "api_keys", app_settings(request))
     api_key, key = await api_keys_service.create_api_key(
-        session, ctx.tenant_id, body, created_by=ctx.user.id if ctx.user else None
+        session,
+        ctx.tenant_id,
+        body,
+        created_by=ctx.user.id if ctx.user else None,
+        settings=app_settings(request),
     )
     return ApiKeyCreated(**ApiKeyRead.model_validate(api_key).model_dump(), key=key)
 
