@@ -7,7 +7,7 @@ from agentplatform.core.errors import NotFound
 from agentplatform.core.pagination import Page, PageParams
 from agentplatform.core.scoped import find_scoped, get_scoped, get_scoped_where, scoped
 from agentplatform.knowledge.documents.models import Collection
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import create_tenant, create_user
@@ -67,3 +67,13 @@ async def test_scoped_selects_only_the_tenants_rows(db: AsyncSession) -> None:
 def test_page_of_carries_the_requested_window() -> None:
     page = Page[int].of([3, 4], 10, PageParams(limit=2, offset=2))
     assert page.model_dump() == {"items": [3, 4], "total": 10, "limit": 2, "offset": 2}
+
+
+async def test_scoped_updates_only_the_tenants_rows(db: AsyncSession) -> None:
+    mine, other = await _two_tenants_with_a_collection_each(db)
+    await db.execute(
+        scoped(update(Collection), Collection, mine.tenant_id).values(description="ours")
+    )
+    await db.refresh(mine)
+    await db.refresh(other)
+    assert (mine.description, other.description) == ("ours", "")

@@ -7,7 +7,7 @@ nothing about who owns it.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar, Protocol, TypeVar, TypeVarTuple
+from typing import ClassVar, Protocol, Self, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,13 +25,20 @@ class TenantRow(TenantOwned, Protocol):
     id: ClassVar[Mapped[uuid.UUID]]
 
 
+class Filterable(Protocol):
+    """A select, update or delete statement."""
+
+    def where(self, *whereclause: ColumnElement[bool]) -> Self: ...
+
+
 OwnedT = TypeVar("OwnedT", bound=TenantOwned)
 RowT = TypeVar("RowT", bound=TenantRow)
-Ts = TypeVarTuple("Ts")
+StmtT = TypeVar("StmtT", bound=Filterable)
 
 
-def scoped(stmt: Select[*Ts], model: type[TenantOwned], tenant_id: uuid.UUID) -> Select[*Ts]:
-    """`stmt` limited to the tenant's rows of `model`: `scoped(select(Agent), Agent, tenant_id)`."""
+def scoped(stmt: StmtT, model: type[TenantOwned], tenant_id: uuid.UUID) -> StmtT:
+    """`stmt` limited to the tenant's rows of `model`: `scoped(select(Agent), Agent, tenant_id)`,
+    `scoped(update(Document), Document, tenant_id)`."""
     return stmt.where(model.tenant_id == tenant_id)
 
 

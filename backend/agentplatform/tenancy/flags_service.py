@@ -75,8 +75,8 @@ async def set_flag(session: AsyncSession, tenant_id: uuid.UUID, key: str, enable
 async def reset_flag(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> None:
     _known(key)
     await session.execute(
-        delete(FeatureFlagOverride).where(
-            FeatureFlagOverride.tenant_id == tenant_id, FeatureFlagOverride.key == key
+        scoped(delete(FeatureFlagOverride), FeatureFlagOverride, tenant_id).where(
+            FeatureFlagOverride.key == key
         )
     )
 

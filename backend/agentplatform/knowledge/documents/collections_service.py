@@ -145,8 +145,8 @@ async def delete_collection(
     already loaded in this session agree with the database)."""
     collection = await get_collection(session, tenant_id, collection_id)
     await session.execute(
-        update(Document)
-        .where(Document.tenant_id == tenant_id, Document.collection_id == collection.id)
+        scoped(update(Document), Document, tenant_id)
+        .where(Document.collection_id == collection.id)
         .values(collection_id=None)
     )
     await session.delete(collection)

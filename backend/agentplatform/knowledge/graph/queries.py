@@ -41,16 +41,12 @@ def fact_text(subject: str, predicate: str, obj: str) -> str:
 
 
 def _mention_totals(tenant_id: uuid.UUID) -> Any:
-    return (
-        select(
-            Mention.entity_id,
-            func.sum(Mention.count).label("mentions"),
-            func.count(distinct(Mention.document_id)).label("documents"),
-        )
-        .where(Mention.tenant_id == tenant_id)
-        .group_by(Mention.entity_id)
-        .subquery()
+    totals = select(
+        Mention.entity_id,
+        func.sum(Mention.count).label("mentions"),
+        func.count(distinct(Mention.document_id)).label("documents"),
     )
+    return scoped(totals, Mention, tenant_id).group_by(Mention.entity_id).subquery()
 
 
 def _entity_read(entity: Entity, mentions: int, documents: int) -> EntityRead:
