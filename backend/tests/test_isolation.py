@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -69,7 +68,11 @@ async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
     """Tenant B with real rows, so a route that skipped the tenant check would find them."""
     b = await create_owner(db)
     key, _ = await create_api_key(
-        db, b.tenant.id, ApiKeyCreate(name="b", scopes=sorted(api_key_grantable())), b.user.id
+        db,
+        b.tenant.id,
+        ApiKeyCreate(name="b", scopes=sorted(api_key_grantable())),
+        b.user.id,
+        settings=Settings(),
     )
     invitation, _ = await create_invitation(
         db,
@@ -77,7 +80,7 @@ async def other_tenant_ids(db: AsyncSession) -> tuple[Any, dict[str, str]]:
         InvitationCreate(email="someone@example.com"),
         actor_role=Role.owner,
         invited_by=b.user.id,
-        ttl=timedelta(days=1),
+        settings=Settings(),
     )
     membership = await db.scalar(select(Membership).where(Membership.tenant_id == b.tenant.id))
     assert membership is not None
@@ -174,7 +177,11 @@ async def test_api_key_of_another_tenant_gets_404_everywhere(
 ) -> None:
     a = await create_owner(db)
     _, key = await create_api_key(
-        db, a.tenant.id, ApiKeyCreate(name="a", scopes=sorted(api_key_grantable())), a.user.id
+        db,
+        a.tenant.id,
+        ApiKeyCreate(name="a", scopes=sorted(api_key_grantable())),
+        a.user.id,
+        settings=Settings(),
     )
     b, known = await other_tenant_ids(db)
     headers = {"Authorization": f"Bearer {key}"}

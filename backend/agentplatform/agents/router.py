@@ -56,12 +56,7 @@ async def list_agents(
     items, total = await service.list_agents(
         session, ctx.tenant_id, page, status=status_filter, q=q
     )
-    return Page[AgentSummary](
-        items=[AgentSummary.model_validate(a) for a in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[AgentSummary].of([AgentSummary.model_validate(a) for a in items], total, page)
 
 
 @router.post(
@@ -174,12 +169,7 @@ async def list_revisions(
     agent_id: uuid.UUID, ctx: AgentsRead, session: SessionDep, page: PageDep
 ) -> Page[RevisionRead]:
     items, total = await service.list_revisions(session, ctx.tenant_id, agent_id, page)
-    return Page[RevisionRead](
-        items=[RevisionRead.model_validate(r) for r in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[RevisionRead].of([RevisionRead.model_validate(r) for r in items], total, page)
 
 
 @router.get("/{agent_id}/revisions/{version}", response_model=RevisionDetail, responses=READ_ERRORS)

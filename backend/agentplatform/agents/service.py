@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agentplatform.agents.models import Agent, AgentRevision, AgentStatus
 from agentplatform.agents.schemas import AgentConfig, AgentExport, AgentUpdate
 from agentplatform.ai.models import AiProvider
+from agentplatform.ai.providers_service import check_provider
 from agentplatform.core.db import escape_like
-from agentplatform.core.errors import FieldError, NotFound, ValidationFailed
+from agentplatform.core.errors import FieldError, ValidationFailed
 from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.scoped import find_scoped, get_scoped, get_scoped_where, scoped
 
 CONFIG_FIELDS = tuple(AgentConfig.model_fields)
 NULLABLE_FIELDS = frozenset({"provider_id", "model", "working_hours"})
@@ -43,21 +45,6 @@ def _storable(config: AgentConfig | AgentUpdate, fields: set[str]) -> dict[str, 
     return dumped
 
 
-async def _check_provider(
-    session: AsyncSession, tenant_id: uuid.UUID, provider_id: uuid.UUID | None, field: str
-) -> None:
-    if provider_id is None:
-        return
-    found = await session.scalar(
-        select(AiProvider.id).where(AiProvider.id == provider_id, AiProvider.tenant_id == tenant_id)
-    )
-    if found is None:
-        raise ValidationFailed(
-            "The provider is not one of this workspace's",
-            errors=[FieldError.at(field, "unknown provider", "unknown_provider")],
-        )
-
-
 async def _record(
     session: AsyncSession, agent: Agent, changed: list[str], actor: str, note: str = ""
 ) -> AgentRevision:
@@ -76,12 +63,7 @@ async def _record(
 
 
 async def get_agent(session: AsyncSession, tenant_id: uuid.UUID, agent_id: uuid.UUID) -> Agent:
-    agent = await session.scalar(
-        select(Agent).where(Agent.id == agent_id, Agent.tenant_id == tenant_id)
-    )
-    if agent is None:
-        raise NotFound("Agent not found")
-    return agent
+    return await get_scoped(session, Agent, tenant_id, agent_id, "Agent not found")
 
 
 async def list_agents(
@@ -92,7 +74,7 @@ async def list_agents(
     status: AgentStatus | None = None,
     q: str | None = None,
 ) -> tuple[list[Agent], int]:
-    stmt = select(Agent).where(Agent.tenant_id == tenant_id)
+    stmt = scoped(select(Agent), Agent, tenant_id)
     if status is not None:
         stmt = stmt.where(Agent.status == status)
     if q:
@@ -110,7 +92,7 @@ async def list_agents(
 async def create_agent(
     session: AsyncSession, tenant_id: uuid.UUID, data: AgentConfig, actor: str, note: str = ""
 ) -> Agent:
-    await _check_provider(session, tenant_id, data.provider_id, "body.provider_id")
+    await check_provider(session, tenant_id, data.provider_id, "body.provider_id")
     agent = Agent(tenant_id=tenant_id, version=1, **_storable(data, set(CONFIG_FIELDS)))
     session.add(agent)
     await session.flush()
@@ -130,7 +112,7 @@ async def update_agent(
             errors=[FieldError.at(f"body.{f}", "may not be null", "null") for f in nulls],
         )
     if "provider_id" in fields:
-        await _check_provider(session, tenant_id, data.provider_id, "body.provider_id")
+        await check_provider(session, tenant_id, data.provider_id, "body.provider_id")
     changed = _apply(agent, _storable(data, fields))
     if changed:
         agent.version += 1
@@ -161,8 +143,8 @@ async def list_revisions(
 ) -> tuple[list[AgentRevision], int]:
     await get_agent(session, tenant_id, agent_id)
     stmt = (
-        select(AgentRevision)
-        .where(AgentRevision.agent_id == agent_id, AgentRevision.tenant_id == tenant_id)
+        scoped(select(AgentRevision), AgentRevision, tenant_id)
+        .where(AgentRevision.agent_id == agent_id)
         .order_by(AgentRevision.version.desc())
     )
     return await paginate(session, stmt, params)
@@ -171,16 +153,14 @@ async def list_revisions(
 async def get_revision(
     session: AsyncSession, tenant_id: uuid.UUID, agent_id: uuid.UUID, version: int
 ) -> AgentRevision:
-    revision = await session.scalar(
-        select(AgentRevision).where(
-            AgentRevision.agent_id == agent_id,
-            AgentRevision.tenant_id == tenant_id,
-            AgentRevision.version == version,
-        )
+    return await get_scoped_where(
+        session,
+        AgentRevision,
+        tenant_id,
+        f"Revision {version} not found",
+        AgentRevision.agent_id == agent_id,
+        AgentRevision.version == version,
     )
-    if revision is None:
-        raise NotFound(f"Revision {version} not found")
-    return revision
 
 
 async def restore_revision(
@@ -194,14 +174,9 @@ async def restore_revision(
     revision = await get_revision(session, tenant_id, agent_id, version)
     config = AgentConfig.model_validate(revision.snapshot)
     values = _storable(config, set(CONFIG_FIELDS))
-    if values.get("provider_id") is not None:
-        exists = await session.scalar(
-            select(AiProvider.id).where(
-                AiProvider.id == values["provider_id"], AiProvider.tenant_id == tenant_id
-            )
-        )
-        if exists is None:
-            values["provider_id"] = None
+    provider_id = values.get("provider_id")
+    if provider_id and not await find_scoped(session, AiProvider, tenant_id, provider_id):
+        values["provider_id"] = None
     changed = _apply(agent, values)
     if changed:
         agent.version += 1
@@ -215,13 +190,12 @@ async def export_agent(
 ) -> AgentExport:
     agent = await get_agent(session, tenant_id, agent_id)
     config = AgentConfig.model_validate(snapshot_of(agent))
-    provider_name = None
+    provider = None
     if agent.provider_id is not None:
-        provider_name = await session.scalar(
-            select(AiProvider.name).where(AiProvider.id == agent.provider_id)
-        )
+        provider = await find_scoped(session, AiProvider, tenant_id, agent.provider_id)
     return AgentExport(
-        agent=config.model_copy(update={"provider_id": None}), provider_name=provider_name
+        agent=config.model_copy(update={"provider_id": None}),
+        provider_name=provider.name if provider else None,
     )
 
 
@@ -232,8 +206,8 @@ async def import_agent(
     provider_id = None
     if data.provider_name:
         provider_id = await session.scalar(
-            select(AiProvider.id).where(
-                AiProvider.tenant_id == tenant_id, AiProvider.name == data.provider_name
+            scoped(select(AiProvider.id), AiProvider, tenant_id).where(
+                AiProvider.name == data.provider_name
             )
         )
         if provider_id is None:

@@ -13,7 +13,8 @@ from agentplatform.ai.llm import ProviderConfig, ProviderKind
 from agentplatform.ai.models import AiProvider, AiSettings
 from agentplatform.ai.schemas import ProviderCreate, ProviderUpdate
 from agentplatform.core import events
-from agentplatform.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from agentplatform.core.errors import Conflict, FieldError, ValidationFailed
+from agentplatform.core.scoped import find_scoped, get_scoped, scoped
 from agentplatform.core.security import SecretBox, last_four, secret_box
 from agentplatform.core.settings import Settings
 
@@ -52,7 +53,7 @@ def _name_taken(name: str) -> Conflict:
 async def _name_exists(
     session: AsyncSession, tenant_id: uuid.UUID, name: str, exclude: uuid.UUID | None = None
 ) -> bool:
-    stmt = select(AiProvider.id).where(AiProvider.tenant_id == tenant_id, AiProvider.name == name)
+    stmt = scoped(select(AiProvider.id), AiProvider, tenant_id).where(AiProvider.name == name)
     if exclude is not None:
         stmt = stmt.where(AiProvider.id != exclude)
     return (await session.scalar(stmt)) is not None
@@ -102,17 +103,24 @@ async def create_provider(
 async def get_provider(
     session: AsyncSession, tenant_id: uuid.UUID, provider_id: uuid.UUID
 ) -> AiProvider:
-    provider = await session.scalar(
-        select(AiProvider).where(AiProvider.id == provider_id, AiProvider.tenant_id == tenant_id)
+    return await get_scoped(session, AiProvider, tenant_id, provider_id, "AI provider not found")
+
+
+async def check_provider(
+    session: AsyncSession, tenant_id: uuid.UUID, provider_id: uuid.UUID | None, field: str
+) -> None:
+    """A 422 at `field` unless the provider is one of the tenant's (None: the default answers)."""
+    if provider_id is None or await find_scoped(session, AiProvider, tenant_id, provider_id):
+        return
+    raise ValidationFailed(
+        "The provider is not one of this workspace's",
+        errors=[FieldError.at(field, "unknown provider", "unknown_provider")],
     )
-    if provider is None:
-        raise NotFound("AI provider not found")
-    return provider
 
 
 async def list_providers(session: AsyncSession, tenant_id: uuid.UUID) -> list[AiProvider]:
     rows = await session.scalars(
-        select(AiProvider).where(AiProvider.tenant_id == tenant_id).order_by(AiProvider.name)
+        scoped(select(AiProvider), AiProvider, tenant_id).order_by(AiProvider.name)
     )
     return list(rows)
 

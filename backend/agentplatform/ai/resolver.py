@@ -8,13 +8,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.ai.llm import ProviderConfig, ProviderKind
 from agentplatform.ai.models import AiProvider, AiSettings
 from agentplatform.ai.providers_service import config_of
 from agentplatform.ai.schemas import ModelSource
+from agentplatform.core.scoped import find_scoped
 from agentplatform.core.settings import Settings
 
 OFFLINE_MODEL = "offline/extractive-v1"
@@ -65,9 +65,7 @@ async def _provider(
 ) -> AiProvider | None:
     if provider_id is None:
         return None
-    return await session.scalar(
-        select(AiProvider).where(AiProvider.id == provider_id, AiProvider.tenant_id == tenant_id)
-    )
+    return await find_scoped(session, AiProvider, tenant_id, provider_id)
 
 
 async def resolve_chat(

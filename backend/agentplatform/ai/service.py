@@ -16,7 +16,11 @@ from agentplatform.ai import embeddings, llm, usage
 from agentplatform.ai.events import AI_SETTINGS_CHANGED
 from agentplatform.ai.local_embedder import get_local_embedder
 from agentplatform.ai.models import AiSettings
-from agentplatform.ai.providers_service import config_of, get_provider, list_providers
+from agentplatform.ai.providers_service import (
+    check_provider,
+    config_of,
+    list_providers,
+)
 from agentplatform.ai.resolver import (
     LOCAL_EMBEDDING_MODEL,
     OFFLINE_MODEL,
@@ -36,7 +40,7 @@ from agentplatform.ai.schemas import (
     ResolvedRead,
 )
 from agentplatform.core import events
-from agentplatform.core.errors import FieldError, NotFound, ProblemError, ValidationFailed
+from agentplatform.core.errors import ProblemError
 from agentplatform.core.settings import Settings
 
 Source = Literal["workspace", "environment", "local"]
@@ -81,15 +85,7 @@ async def update_settings(
 ) -> AiSettingsRead:
     """Replaces the workspace's AI defaults (null fields fall back to the environment)."""
     for field in ("chat_provider_id", "embedding_provider_id"):
-        provider_id = getattr(data, field)
-        if provider_id is not None:
-            try:
-                await get_provider(session, tenant_id, provider_id)
-            except NotFound as exc:
-                raise ValidationFailed(
-                    "The provider is not one of this workspace's",
-                    errors=[FieldError.at(f"body.{field}", "unknown provider", "unknown_provider")],
-                ) from exc
+        await check_provider(session, tenant_id, getattr(data, field), f"body.{field}")
     row = await session.get(AiSettings, tenant_id)
     if row is None:
         row = AiSettings(tenant_id=tenant_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -33,6 +34,11 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, items: Sequence[T], total: int, params: PageParams) -> Self:
+        """`Page[AgentRead].of(items, total, page)`: one page of a list route's answer."""
+        return cls(items=list(items), total=total, limit=params.limit, offset=params.offset)
 
 
 async def paginate(

@@ -8,9 +8,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import utcnow
-from agentplatform.core.errors import FieldError, NotFound, ValidationFailed
+from agentplatform.core.errors import FieldError, ValidationFailed
 from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.scoped import get_scoped, scoped
 from agentplatform.core.security import new_token, token_hash
+from agentplatform.core.settings import Settings
+from agentplatform.tenancy import flags_service
 from agentplatform.tenancy.models import ApiKey
 from agentplatform.tenancy.schemas import ApiKeyCreate
 from agentplatform.tenancy.scopes import api_key_grantable
@@ -22,8 +25,14 @@ _LAST_USED_RESOLUTION_SECONDS = 60
 
 
 async def create_api_key(
-    session: AsyncSession, tenant_id: uuid.UUID, data: ApiKeyCreate, created_by: uuid.UUID | None
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    data: ApiKeyCreate,
+    created_by: uuid.UUID | None,
+    *,
+    settings: Settings,
 ) -> tuple[ApiKey, str]:
+    await flags_service.require_enabled(session, tenant_id, "api_keys", settings)
     refused = sorted(s for s in data.scopes if s not in api_key_grantable())
     if refused:
         raise ValidationFailed(
@@ -60,20 +69,12 @@ async def create_api_key(
 async def list_api_keys(
     session: AsyncSession, tenant_id: uuid.UUID, params: PageParams
 ) -> tuple[list[ApiKey], int]:
-    stmt = (
-        select(ApiKey)
-        .where(ApiKey.tenant_id == tenant_id)
-        .order_by(ApiKey.created_at.desc(), ApiKey.id)
-    )
+    stmt = scoped(select(ApiKey), ApiKey, tenant_id).order_by(ApiKey.created_at.desc(), ApiKey.id)
     return await paginate(session, stmt, params)
 
 
 async def revoke_api_key(session: AsyncSession, tenant_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
-    api_key = await session.scalar(
-        select(ApiKey).where(ApiKey.id == key_id, ApiKey.tenant_id == tenant_id)
-    )
-    if api_key is None:
-        raise NotFound("API key not found")
+    api_key = await get_scoped(session, ApiKey, tenant_id, key_id, "API key not found")
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
         await session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import utcnow
 from agentplatform.core.errors import FeatureDisabled, NotFound
+from agentplatform.core.scoped import scoped
 from agentplatform.core.settings import Settings
 from agentplatform.tenancy.flags import FLAGS
 from agentplatform.tenancy.models import FeatureFlagOverride
@@ -26,7 +27,7 @@ async def flags_for_tenant(
     overrides = {
         row.key: row.enabled
         for row in await session.scalars(
-            select(FeatureFlagOverride).where(FeatureFlagOverride.tenant_id == tenant_id)
+            scoped(select(FeatureFlagOverride), FeatureFlagOverride, tenant_id)
         )
     }
     flags = {}
@@ -46,8 +47,8 @@ async def is_enabled(
     session: AsyncSession, tenant_id: uuid.UUID, key: str, settings: Settings
 ) -> bool:
     override = await session.scalar(
-        select(FeatureFlagOverride.enabled).where(
-            FeatureFlagOverride.tenant_id == tenant_id, FeatureFlagOverride.key == key
+        scoped(select(FeatureFlagOverride.enabled), FeatureFlagOverride, tenant_id).where(
+            FeatureFlagOverride.key == key
         )
     )
     return override if override is not None else default_for(key, settings)
@@ -74,8 +75,8 @@ async def set_flag(session: AsyncSession, tenant_id: uuid.UUID, key: str, enable
 async def reset_flag(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> None:
     _known(key)
     await session.execute(
-        delete(FeatureFlagOverride).where(
-            FeatureFlagOverride.tenant_id == tenant_id, FeatureFlagOverride.key == key
+        scoped(delete(FeatureFlagOverride), FeatureFlagOverride, tenant_id).where(
+            FeatureFlagOverride.key == key
         )
     )
 

@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agentplatform.core.db import utcnow
 from agentplatform.core.errors import Conflict, FieldError, Forbidden, InvalidCredentials, NotFound
 from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.scoped import get_scoped, scoped
 from agentplatform.core.security import hash_password, new_token, token_hash, verify_password
+from agentplatform.core.settings import Settings
+from agentplatform.tenancy import flags_service
 from agentplatform.tenancy.auth_service import find_user_by_email
 from agentplatform.tenancy.models import Invitation, Membership, Role, Tenant, User
 from agentplatform.tenancy.schemas import InvitationAccept, InvitationCreate, MemberRead
@@ -37,7 +40,7 @@ def _member_read(membership: Membership, user: User) -> MemberRead:
 async def list_members(
     session: AsyncSession, tenant_id: uuid.UUID, params: PageParams
 ) -> tuple[list[MemberRead], int]:
-    base = select(Membership).where(Membership.tenant_id == tenant_id)
+    base = scoped(select(Membership), Membership, tenant_id)
     total = await session.scalar(select(func.count()).select_from(base.subquery()))
     rows = await session.execute(
         select(Membership, User)
@@ -53,20 +56,15 @@ async def list_members(
 async def _membership(
     session: AsyncSession, tenant_id: uuid.UUID, membership_id: uuid.UUID
 ) -> Membership:
-    membership = await session.scalar(
-        select(Membership)
-        .where(Membership.id == membership_id, Membership.tenant_id == tenant_id)
-        .with_for_update()
+    return await get_scoped(
+        session, Membership, tenant_id, membership_id, "Member not found", for_update=True
     )
-    if membership is None:
-        raise NotFound("Member not found")
-    return membership
 
 
 async def _owner_count(session: AsyncSession, tenant_id: uuid.UUID) -> int:
     owners = await session.scalars(
-        select(Membership.id)
-        .where(Membership.tenant_id == tenant_id, Membership.role == Role.owner)
+        scoped(select(Membership.id), Membership, tenant_id)
+        .where(Membership.role == Role.owner)
         .with_for_update()
     )
     return len(list(owners))
@@ -120,8 +118,9 @@ async def create_invitation(
     *,
     actor_role: Role | None,
     invited_by: uuid.UUID | None,
-    ttl: timedelta,
+    settings: Settings,
 ) -> tuple[Invitation, str]:
+    await flags_service.require_enabled(session, tenant_id, "member_invitations", settings)
     _require_may_assign(actor_role, data.role)
     already = await session.scalar(
         select(Membership.id)
@@ -135,8 +134,7 @@ async def create_invitation(
         )
     # A new invitation replaces any pending one for the same address.
     pending = await session.scalars(
-        select(Invitation).where(
-            Invitation.tenant_id == tenant_id,
+        scoped(select(Invitation), Invitation, tenant_id).where(
             func.lower(Invitation.email) == data.email.lower(),
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
@@ -153,7 +151,7 @@ async def create_invitation(
         token_hash=token_hash(token),
         invited_by_user_id=invited_by,
         created_at=now,
-        expires_at=now + ttl,
+        expires_at=now + timedelta(hours=settings.invitation_ttl_hours),
     )
     session.add(invitation)
     await session.flush()
@@ -163,10 +161,8 @@ async def create_invitation(
 async def list_invitations(
     session: AsyncSession, tenant_id: uuid.UUID, params: PageParams
 ) -> tuple[list[Invitation], int]:
-    stmt = (
-        select(Invitation)
-        .where(Invitation.tenant_id == tenant_id)
-        .order_by(Invitation.created_at.desc(), Invitation.id)
+    stmt = scoped(select(Invitation), Invitation, tenant_id).order_by(
+        Invitation.created_at.desc(), Invitation.id
     )
     return await paginate(session, stmt, params)
 
@@ -174,11 +170,9 @@ async def list_invitations(
 async def revoke_invitation(
     session: AsyncSession, tenant_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> None:
-    invitation = await session.scalar(
-        select(Invitation).where(Invitation.id == invitation_id, Invitation.tenant_id == tenant_id)
+    invitation = await get_scoped(
+        session, Invitation, tenant_id, invitation_id, "Invitation not found"
     )
-    if invitation is None:
-        raise NotFound("Invitation not found")
     if invitation.accepted_at is not None:
         raise Conflict("The invitation was already accepted")
     if invitation.revoked_at is None:
@@ -224,9 +218,7 @@ async def accept_invitation(session: AsyncSession, data: InvitationAccept) -> tu
     elif not verify_password(user.password_hash, data.password):
         raise InvalidCredentials("This email already has an account: enter its password")
     exists = await session.scalar(
-        select(Membership.id).where(
-            Membership.tenant_id == tenant.id, Membership.user_id == user.id
-        )
+        scoped(select(Membership.id), Membership, tenant.id).where(Membership.user_id == user.id)
     )
     if exists is None:
         session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=invitation.role))

@@ -278,7 +278,7 @@ members_router = APIRouter(prefix="/tenants/{tenant_id}", tags=["members"])
 @members_router.get("/members", response_model=Page[MemberRead], responses=TENANT_ERRORS)
 async def list_members(ctx: MembersRead, session: SessionDep, page: PageDep) -> Page[MemberRead]:
     items, total = await members_service.list_members(session, ctx.tenant_id, page)
-    return Page[MemberRead](items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page[MemberRead].of(items, total, page)
 
 
 @members_router.patch(
@@ -317,12 +317,7 @@ async def list_invitations(
     ctx: MembersRead, session: SessionDep, page: PageDep
 ) -> Page[InvitationRead]:
     items, total = await members_service.list_invitations(session, ctx.tenant_id, page)
-    return Page[InvitationRead](
-        items=[InvitationRead.model_validate(i) for i in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[InvitationRead].of([InvitationRead.model_validate(i) for i in items], total, page)
 
 
 @members_router.post(
@@ -336,14 +331,13 @@ async def create_invitation(
 ) -> InvitationCreated:
     """Invites someone by email; the response carries the token and link, shown once."""
     settings = app_settings(request)
-    await flags_service.require_enabled(session, ctx.tenant_id, "member_invitations", settings)
     invitation, token = await members_service.create_invitation(
         session,
         ctx.tenant_id,
         body,
         actor_role=ctx.role,
         invited_by=ctx.user.id if ctx.user else None,
-        ttl=timedelta(hours=settings.invitation_ttl_hours),
+        settings=settings,
     )
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     return InvitationCreated(
@@ -371,12 +365,7 @@ api_keys_router = APIRouter(prefix="/tenants/{tenant_id}/api-keys", tags=["api-k
 @api_keys_router.get("", response_model=Page[ApiKeyRead], responses=TENANT_ERRORS)
 async def list_api_keys(ctx: ApiKeysRead, session: SessionDep, page: PageDep) -> Page[ApiKeyRead]:
     items, total = await api_keys_service.list_api_keys(session, ctx.tenant_id, page)
-    return Page[ApiKeyRead](
-        items=[ApiKeyRead.model_validate(k) for k in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[ApiKeyRead].of([ApiKeyRead.model_validate(k) for k in items], total, page)
 
 
 @api_keys_router.post(
@@ -391,9 +380,12 @@ async def create_api_key(
     body: ApiKeyCreate, ctx: ApiKeysWrite, session: SessionDep, request: Request
 ) -> ApiKeyCreated:
     """Creates a key for integrators; the key itself is in this response only."""
-    await flags_service.require_enabled(session, ctx.tenant_id, "api_keys", app_settings(request))
     api_key, key = await api_keys_service.create_api_key(
-        session, ctx.tenant_id, body, created_by=ctx.user.id if ctx.user else None
+        session,
+        ctx.tenant_id,
+        body,
+        created_by=ctx.user.id if ctx.user else None,
+        settings=app_settings(request),
     )
     return ApiKeyCreated(**ApiKeyRead.model_validate(api_key).model_dump(), key=key)
 

@@ -306,6 +306,9 @@ export const aiGetAiSettings = <ThrowOnError extends boolean = true>(options: Op
 
 /**
  * Update Ai Settings
+ *
+ * Replaces the defaults and budget; a change of embedding model re-embeds the knowledge
+ * base in the worker (the old vectors serve until the new ones are all made).
  */
 export const aiUpdateAiSettings = <ThrowOnError extends boolean = true>(options: Options<AiUpdateAiSettingsData, ThrowOnError>) => (options.client ?? client).put<AiUpdateAiSettingsResponses, AiUpdateAiSettingsErrors, ThrowOnError>({
     url: '/api/v1/tenants/{tenant_id}/ai/settings',

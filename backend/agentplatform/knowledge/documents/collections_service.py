@@ -10,14 +10,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from agentplatform.core.errors import Conflict, FieldError, ValidationFailed
+from agentplatform.core.scoped import get_scoped, scoped
 from agentplatform.knowledge.documents.models import Collection, Document
 from agentplatform.knowledge.documents.schemas import (
     CollectionCreate,
     CollectionUpdate,
     DocumentUpdate,
 )
-from agentplatform.knowledge.documents.service import get_document
+from agentplatform.knowledge.documents.service import check_collection, get_document
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ def _name_taken(name: str) -> Conflict:
 
 async def _document_count(session: AsyncSession, collection: Collection) -> CollectionWithCount:
     count = await session.scalar(
-        select(func.count())
-        .select_from(Document)
-        .where(Document.tenant_id == collection.tenant_id, Document.collection_id == collection.id)
+        scoped(select(func.count()).select_from(Document), Document, collection.tenant_id).where(
+            Document.collection_id == collection.id
+        )
     )
     return CollectionWithCount(
         id=collection.id,
@@ -56,7 +57,7 @@ async def _document_count(session: AsyncSession, collection: Collection) -> Coll
 async def _ensure_name_free(
     session: AsyncSession, tenant_id: uuid.UUID, name: str, exclude: uuid.UUID | None = None
 ) -> None:
-    stmt = select(Collection.id).where(Collection.tenant_id == tenant_id, Collection.name == name)
+    stmt = scoped(select(Collection.id), Collection, tenant_id).where(Collection.name == name)
     if exclude is not None:
         stmt = stmt.where(Collection.id != exclude)
     if await session.scalar(stmt) is not None:
@@ -75,12 +76,7 @@ async def _flush_unique(session: AsyncSession, name: str) -> None:
 async def get_collection(
     session: AsyncSession, tenant_id: uuid.UUID, collection_id: uuid.UUID
 ) -> Collection:
-    collection = await session.scalar(
-        select(Collection).where(Collection.id == collection_id, Collection.tenant_id == tenant_id)
-    )
-    if collection is None:
-        raise NotFound("Collection not found")
-    return collection
+    return await get_scoped(session, Collection, tenant_id, collection_id, "Collection not found")
 
 
 async def list_collections(
@@ -149,8 +145,8 @@ async def delete_collection(
     already loaded in this session agree with the database)."""
     collection = await get_collection(session, tenant_id, collection_id)
     await session.execute(
-        update(Document)
-        .where(Document.tenant_id == tenant_id, Document.collection_id == collection.id)
+        scoped(update(Document), Document, tenant_id)
+        .where(Document.collection_id == collection.id)
         .values(collection_id=None)
     )
     await session.delete(collection)
@@ -168,17 +164,8 @@ async def update_document(
                 f"The {field} cannot be null",
                 errors=[FieldError.at(f"body.{field}", "may not be null", "null")],
             )
-    if "collection_id" in sent and body.collection_id is not None:
-        found = await session.scalar(
-            select(Collection.id).where(
-                Collection.id == body.collection_id, Collection.tenant_id == tenant_id
-            )
-        )
-        if found is None:
-            raise ValidationFailed(
-                "Unknown collection",
-                errors=[FieldError.at("body.collection_id", "unknown collection", "unknown")],
-            )
+    if "collection_id" in sent:
+        await check_collection(session, tenant_id, body.collection_id)
     if body.title is not None:
         document.title = body.title
     if body.tags is not None:

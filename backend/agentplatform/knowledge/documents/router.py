@@ -135,12 +135,7 @@ async def list_documents(
         tag=tag,
         q=q,
     )
-    return Page[DocumentRead](
-        items=[DocumentRead.model_validate(d) for d in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[DocumentRead].of([DocumentRead.model_validate(d) for d in items], total, page)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentRead, responses=READ_ERRORS)

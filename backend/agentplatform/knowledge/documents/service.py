@@ -10,15 +10,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import escape_like
-from agentplatform.core.errors import (
-    Conflict,
-    FieldError,
-    NotFound,
-    PayloadTooLarge,
-    ValidationFailed,
-)
+from agentplatform.core.errors import Conflict, FieldError, PayloadTooLarge, ValidationFailed
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.scoped import find_scoped, get_scoped, scoped
 from agentplatform.knowledge.documents.models import (
     Collection,
     Document,
@@ -42,21 +37,24 @@ def queue_indexing(session: AsyncSession, document: Document) -> None:
     enqueue_after_commit(session, INDEX_JOB)
 
 
-async def _check_collection(
+async def check_collection(
     session: AsyncSession, tenant_id: uuid.UUID, collection_id: uuid.UUID | None
 ) -> None:
-    if collection_id is None:
+    """A 422 unless the collection is one of the tenant's (None: no collection)."""
+    if collection_id is None or await find_scoped(session, Collection, tenant_id, collection_id):
         return
-    found = await session.scalar(
-        select(Collection.id).where(
-            Collection.id == collection_id, Collection.tenant_id == tenant_id
-        )
+    raise ValidationFailed(
+        "Unknown collection",
+        errors=[FieldError.at("body.collection_id", "unknown collection", "unknown")],
     )
-    if found is None:
-        raise ValidationFailed(
-            "Unknown collection",
-            errors=[FieldError.at("body.collection_id", "unknown collection", "unknown")],
-        )
+
+
+async def _same_content(
+    session: AsyncSession, tenant_id: uuid.UUID, digest: str
+) -> Document | None:
+    return await session.scalar(
+        scoped(select(Document), Document, tenant_id).where(Document.sha256 == digest)
+    )
 
 
 async def add_document(
@@ -81,11 +79,9 @@ async def add_document(
         raise ValidationFailed(
             exc.message, errors=[FieldError.at("body.file", exc.message, exc.code)]
         ) from exc
-    await _check_collection(session, tenant_id, collection_id)
+    await check_collection(session, tenant_id, collection_id)
     digest = hashlib.sha256(data).hexdigest()
-    existing = await session.scalar(
-        select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == digest)
-    )
+    existing = await _same_content(session, tenant_id, digest)
     if existing is not None:
         raise Conflict(
             f"This file is already in the knowledge base as '{existing.title}' ({existing.id})",
@@ -124,11 +120,9 @@ async def add_url_document(
     tags: list[str] | None = None,
 ) -> Document:
     """A web page, fetched by the worker (the same address twice is a duplicate)."""
-    await _check_collection(session, tenant_id, collection_id)
+    await check_collection(session, tenant_id, collection_id)
     digest = hashlib.sha256(f"url:{url}".encode()).hexdigest()
-    existing = await session.scalar(
-        select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == digest)
-    )
+    existing = await _same_content(session, tenant_id, digest)
     if existing is not None:
         raise Conflict(
             f"This page is already in the knowledge base as '{existing.title}' ({existing.id})",
@@ -156,12 +150,7 @@ async def add_url_document(
 async def get_document(
     session: AsyncSession, tenant_id: uuid.UUID, document_id: uuid.UUID
 ) -> Document:
-    document = await session.scalar(
-        select(Document).where(Document.id == document_id, Document.tenant_id == tenant_id)
-    )
-    if document is None:
-        raise NotFound("Document not found")
-    return document
+    return await get_scoped(session, Document, tenant_id, document_id, "Document not found")
 
 
 async def list_documents(
@@ -174,7 +163,7 @@ async def list_documents(
     tag: str | None = None,
     q: str | None = None,
 ) -> tuple[list[Document], int]:
-    stmt: Any = select(Document).where(Document.tenant_id == tenant_id)
+    stmt: Any = scoped(select(Document), Document, tenant_id)
     if status is not None:
         stmt = stmt.where(Document.status == status)
     if collection_id is not None:

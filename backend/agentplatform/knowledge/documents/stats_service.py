@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentplatform.core.scoped import scoped
 from agentplatform.knowledge.documents.models import Document, DocumentStatus
 from agentplatform.knowledge.documents.schemas import FailedDocumentRead, KnowledgeStats
 from agentplatform.knowledge.index.models import Chunk
@@ -17,27 +18,27 @@ RECENT_FAILURES = 5
 async def knowledge_stats(session: AsyncSession, tenant_id: uuid.UUID) -> KnowledgeStats:
     by_status: dict[DocumentStatus, int] = dict.fromkeys(DocumentStatus, 0)
     rows = await session.execute(
-        select(Document.status, func.count())
-        .where(Document.tenant_id == tenant_id)
-        .group_by(Document.status)
+        scoped(select(Document.status, func.count()), Document, tenant_id).group_by(Document.status)
     )
     for status, count in rows.all():
         by_status[status] = int(count)
     totals = (
         await session.execute(
-            select(
-                func.coalesce(func.sum(Document.token_count), 0),
-                func.coalesce(func.sum(Document.size_bytes), 0),
-                func.max(Document.indexed_at),
-            ).where(Document.tenant_id == tenant_id)
+            scoped(
+                select(
+                    func.coalesce(func.sum(Document.token_count), 0),
+                    func.coalesce(func.sum(Document.size_bytes), 0),
+                    func.max(Document.indexed_at),
+                ),
+                Document,
+                tenant_id,
+            )
         )
     ).one()
-    chunks = await session.scalar(
-        select(func.count()).select_from(Chunk).where(Chunk.tenant_id == tenant_id)
-    )
+    chunks = await session.scalar(scoped(select(func.count()).select_from(Chunk), Chunk, tenant_id))
     failed = await session.scalars(
-        select(Document)
-        .where(Document.tenant_id == tenant_id, Document.status == DocumentStatus.failed)
+        scoped(select(Document), Document, tenant_id)
+        .where(Document.status == DocumentStatus.failed)
         .order_by(Document.updated_at.desc(), Document.id)
         .limit(RECENT_FAILURES)
     )

@@ -12,13 +12,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import case, distinct, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from agentplatform.core.db import escape_like
-from agentplatform.core.errors import NotFound
 from agentplatform.core.pagination import PageParams
+from agentplatform.core.scoped import get_scoped_where, scoped
 from agentplatform.knowledge.documents.models import Document
 from agentplatform.knowledge.graph.extraction import name_key, predicate_label
 from agentplatform.knowledge.graph.models import Entity, EntityType, Mention, Relation
@@ -41,16 +41,12 @@ def fact_text(subject: str, predicate: str, obj: str) -> str:
 
 
 def _mention_totals(tenant_id: uuid.UUID) -> Any:
-    return (
-        select(
-            Mention.entity_id,
-            func.sum(Mention.count).label("mentions"),
-            func.count(distinct(Mention.document_id)).label("documents"),
-        )
-        .where(Mention.tenant_id == tenant_id)
-        .group_by(Mention.entity_id)
-        .subquery()
+    totals = select(
+        Mention.entity_id,
+        func.sum(Mention.count).label("mentions"),
+        func.count(distinct(Mention.document_id)).label("documents"),
     )
+    return scoped(totals, Mention, tenant_id).group_by(Mention.entity_id).subquery()
 
 
 def _entity_read(entity: Entity, mentions: int, documents: int) -> EntityRead:
@@ -144,17 +140,10 @@ async def _relations(
 async def get_entity(
     session: AsyncSession, tenant_id: uuid.UUID, entity_id: uuid.UUID
 ) -> EntityDetail:
-    totals = _mention_totals(tenant_id)
-    row = (
-        await session.execute(
-            select(Entity, totals.c.mentions, totals.c.documents)
-            .join(totals, totals.c.entity_id == Entity.id)
-            .where(Entity.id == entity_id, Entity.tenant_id == tenant_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("Entity not found")
-    entity = _entity_read(*row)
+    mentioned = exists().where(Mention.entity_id == Entity.id)  # else it waits for the sweeper
+    entity = await get_scoped_where(
+        session, Entity, tenant_id, "Entity not found", Entity.id == entity_id, mentioned
+    )
     mentions = await session.execute(
         select(Mention.document_id, Document.title, Mention.chunk_id, Chunk.index, Mention.count)
         .join(Document, Document.id == Mention.document_id)
@@ -170,8 +159,9 @@ async def get_entity(
         )
         source.mention_count += count
         source.chunks.append(ChunkMention(chunk_id=chunk_id, chunk_index=index, count=count))
+    mention_count = sum(source.mention_count for source in sources.values())
     return EntityDetail(
-        **entity.model_dump(),
+        **_entity_read(entity, mention_count, len(sources)).model_dump(),
         relations=[
             *await _relations(session, tenant_id, entity_id, outgoing=True),
             *await _relations(session, tenant_id, entity_id, outgoing=False),
@@ -211,7 +201,7 @@ async def facts_about(
     given documents (None: any), stated facts before co-occurrences, the most confident first."""
     if not keys or (document_ids is not None and not document_ids) or limit < 1:
         return []
-    named = select(Entity.id).where(Entity.tenant_id == tenant_id, Entity.key.in_(set(keys)))
+    named = scoped(select(Entity.id), Entity, tenant_id).where(Entity.key.in_(set(keys)))
     subject, obj = aliased(Entity), aliased(Entity)
     stmt = (
         select(Relation, subject.name, obj.name, Document.title)

@@ -63,7 +63,7 @@ async def list_entities(
     items, total = await graph_queries.list_entities(
         session, ctx.tenant_id, page, q=q, type_=type_filter
     )
-    return Page[EntityRead](items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page[EntityRead].of(items, total, page)
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail, responses=READ_ERRORS)
@@ -83,11 +83,8 @@ async def list_extractions(
     rows, total = await graph_service.list_extractions(
         session, ctx.tenant_id, page, status=status_filter
     )
-    return Page[GraphExtractionRead](
-        items=[_extraction_read(row.document_id, title, row) for row, title in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+    return Page[GraphExtractionRead].of(
+        [_extraction_read(row.document_id, title, row) for row, title in rows], total, page
     )
 
 

@@ -13,6 +13,7 @@ from agentplatform.core.db import utcnow
 from agentplatform.core.errors import Conflict
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.scoped import scoped
 from agentplatform.knowledge.documents.models import Document, DocumentStatus
 from agentplatform.knowledge.documents.service import get_document
 from agentplatform.knowledge.graph.jobs import EXTRACT_JOB
@@ -98,10 +99,8 @@ async def list_extractions(
     status: ExtractionStatus | None = None,
 ) -> tuple[list[tuple[Extraction, str]], int]:
     """Extraction rows with their document's title, most recently changed first."""
-    stmt = (
-        select(Extraction)
-        .where(Extraction.tenant_id == tenant_id)
-        .order_by(Extraction.updated_at.desc(), Extraction.document_id)
+    stmt = scoped(select(Extraction), Extraction, tenant_id).order_by(
+        Extraction.updated_at.desc(), Extraction.document_id
     )
     if status is not None:
         stmt = stmt.where(Extraction.status == status)

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import utcnow
+from agentplatform.core.scoped import scoped
 from agentplatform.knowledge.graph.extraction import EntityRef, GraphDraft
 from agentplatform.knowledge.graph.models import Entity, Mention, Relation
 
@@ -103,7 +104,7 @@ async def delete_orphans(
         .with_for_update(skip_locked=True)
     )
     if tenant_id is not None:
-        orphan = orphan.where(Entity.tenant_id == tenant_id)
+        orphan = scoped(orphan, Entity, tenant_id)
     if candidates is not None:
         if not candidates:
             return 0

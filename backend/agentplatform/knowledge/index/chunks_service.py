@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.ai.local_embedder import aget_local_embedder
-from agentplatform.core.errors import Conflict, NotFound
+from agentplatform.core.errors import Conflict
 from agentplatform.core.pagination import PageParams, paginate
+from agentplatform.core.scoped import get_scoped_where, scoped
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.documents.models import DocumentStatus
 from agentplatform.knowledge.documents.service import get_document
@@ -25,8 +26,8 @@ async def list_chunks(
 ) -> tuple[list[Chunk], int]:
     document = await get_document(session, tenant_id, document_id)
     stmt = (
-        select(Chunk)
-        .where(Chunk.tenant_id == tenant_id, Chunk.document_id == document.id)
+        scoped(select(Chunk), Chunk, tenant_id)
+        .where(Chunk.document_id == document.id)
         .order_by(Chunk.index)
     )
     return await paginate(session, stmt, params)
@@ -43,13 +44,14 @@ async def update_chunk_text(
     """Replaces the text, embeds it with the model the tenant's vectors come from and keeps the
     document's token total (a re-embedding under way embeds it again with its model)."""
     document = await get_document(session, tenant_id, document_id)
-    chunk = await session.scalar(
-        select(Chunk).where(
-            Chunk.id == chunk_id, Chunk.document_id == document.id, Chunk.tenant_id == tenant_id
-        )
+    chunk = await get_scoped_where(
+        session,
+        Chunk,
+        tenant_id,
+        "Chunk not found",
+        Chunk.id == chunk_id,
+        Chunk.document_id == document.id,
     )
-    if chunk is None:
-        raise NotFound("Chunk not found")
     if document.status not in EDITABLE:
         # The worker is about to replace every chunk of the document; the edit would be lost.
         raise Conflict("The document is being indexed; edit its chunks once it is ready")

@@ -84,12 +84,7 @@ async def list_chunks(
 ) -> Page[ChunkRead]:
     """The document's chunks in order, to preview what search and agents see."""
     items, total = await chunks_service.list_chunks(session, ctx.tenant_id, document_id, page)
-    return Page[ChunkRead](
-        items=[ChunkRead.model_validate(c) for c in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page[ChunkRead].of([ChunkRead.model_validate(c) for c in items], total, page)
 
 
 @router.patch(

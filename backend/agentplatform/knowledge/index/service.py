@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentplatform.core.scoped import scoped
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.documents.collections_service import get_collection
 from agentplatform.knowledge.documents.models import Document, DocumentStatus
@@ -56,7 +57,7 @@ async def index_status(
     )
     total, done = index.chunks_total, index.chunks_done
     if not building:  # every chunk is on the active model, also those added since the move
-        count = select(func.count()).select_from(Chunk).where(Chunk.tenant_id == tenant_id)
+        count = scoped(select(func.count()).select_from(Chunk), Chunk, tenant_id)
         total = done = await session.scalar(count) or 0
     return KnowledgeIndexRead(
         active=_model(active_ref(index)),
@@ -80,8 +81,8 @@ async def reindex_collection(
     collection = await get_collection(session, tenant_id, collection_id)
     documents = list(
         await session.scalars(
-            select(Document)
-            .where(Document.tenant_id == tenant_id, Document.collection_id == collection.id)
+            scoped(select(Document), Document, tenant_id)
+            .where(Document.collection_id == collection.id)
             .with_for_update()
         )
     )

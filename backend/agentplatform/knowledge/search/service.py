@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentplatform.core.scoped import scoped
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.documents.models import Document
 from agentplatform.knowledge.index.embedding import active_model, embedder_for
@@ -58,8 +59,8 @@ async def readable_documents(
     collections = [uuid.UUID(c) for c in scope.get("collection_ids", [])]
     if collections:
         rows = await session.scalars(
-            select(Document.id).where(
-                Document.tenant_id == tenant_id, Document.collection_id.in_(collections)
+            scoped(select(Document.id), Document, tenant_id).where(
+                Document.collection_id.in_(collections)
             )
         )
         allowed.update(rows)
