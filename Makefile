@@ -53,11 +53,13 @@ test: install
 	$(BIN)/ruff check backend worker migrations bench
 	$(BIN)/ruff format --check backend worker migrations bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(MAKE) --no-print-directory frontend-check
 	$(BIN)/pytest --cov --cov-report=term --cov-report=xml:coverage.xml $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check backend worker migrations bench
+	$(BIN)/lint-imports --no-cache
 
 format: install $(FRONTEND_STAMP)
 	$(BIN)/ruff format backend worker migrations bench

@@ -19,7 +19,7 @@ from agentplatform.ai.offline_responder import (
     is_greeting,
 )
 from agentplatform.ai.offline_templates import TEMPLATES, templates_for
-from agentplatform.ai.sentences import split_sentences
+from agentplatform.core.text.sentences import split_sentences
 
 KNOWLEDGE: list[Passage] = [
     {

@@ -53,10 +53,10 @@ import numpy.typing as npt
 from agentplatform.ai.offline_templates import (
     GREETING_WORDS,
     NULL_SENTENCES,
-    STOPWORDS,
     templates_for,
 )
-from agentplatform.ai.sentences import TERMINAL_PUNCTUATION, WORD, split_sentences
+from agentplatform.core.text.sentences import TERMINAL_PUNCTUATION, WORD, split_sentences
+from agentplatform.core.text.stopwords import STOPWORDS
 
 OFFLINE_MODEL = "offline/extractive-v1"
 

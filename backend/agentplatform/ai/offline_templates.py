@@ -3,7 +3,6 @@
 - `TEMPLATES` (through `templates_for`): the lead-in, the "Sources" label, the fallback and the
   default greeting of an answer, in each supported language;
 - `GREETING_WORDS`: the words a message made only of greetings consists of;
-- `STOPWORDS`: words too common to count as the question's content words;
 - `NULL_SENTENCES`: sentences on unrelated subjects, the calibration baseline of relevance.
 """
 
@@ -91,26 +90,6 @@ GREETING_WORDS = frozenset(
 )  # fmt: skip
 
 # Not content words: a sentence sharing them with the question gets no lexical bonus.
-STOPWORDS = frozenset(
-    {
-        "the", "and", "for", "are", "was", "were", "you", "your", "our", "have", "has", "does",
-        "did", "can", "could", "would", "will", "what", "which", "who", "whom", "how", "when",
-        "where", "why", "with", "this", "that", "these", "those", "there", "from", "about",
-        "into", "any", "much", "many", "some", "not", "but", "its", "it's", "is", "do", "of",
-        "to", "in", "on", "at", "by", "or", "an", "a", "be", "me", "my", "we", "us", "it",
-        "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "que", "qué", "en",
-        "y", "o", "es", "son", "por", "para", "con", "sin", "su", "sus", "lo", "le", "les",
-        "se", "mi", "tu", "al", "cómo", "como", "cuál", "cual", "cuánto", "cuanto", "hay",
-        "os", "as", "um", "uma", "da", "dos", "das", "no", "na", "nos", "nas", "é",
-        "e", "seu", "sua", "qual", "quanto", "quanta", "tem",
-        "и", "в", "во", "не", "на", "с", "со", "что", "как", "а", "но", "по", "к", "у", "за",
-        "из", "о", "об", "ли", "же", "это", "есть", "сколько", "какой", "какая", "где",
-        "der", "die", "und", "ist", "ein", "eine", "des", "et", "est",
-        "il", "di", "che", "per",
-    }
-)  # fmt: skip
-
-
 # Sentences on subjects no business knowledge base is about (weather, animals, music, gardens),
 # four per language: the question's similarity to them is its baseline (see the module notes).
 NULL_SENTENCES: dict[str, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from agentplatform.ai.sentences import split_sentences
+from agentplatform.core.text.sentences import split_sentences
 from agentplatform.knowledge.graph.extraction import (
     ChunkText,
     EntityRef,

@@ -1,0 +1,1 @@
+"""Text helpers every domain may use: sentence splitting and stop words."""
