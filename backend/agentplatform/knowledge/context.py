@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.ai.offline_templates import STOPWORDS
 from agentplatform.core.settings import Settings
+from agentplatform.core.text.stopwords import STOPWORDS
 from agentplatform.knowledge.graph import queries as graph_queries
 from agentplatform.knowledge.graph.extraction import name_key
 from agentplatform.knowledge.graph.offline.extractor import find_entities
