@@ -78,6 +78,17 @@ class SearchHit:
     highlight: str  # HTML: escaped text, <mark> around matched words
 
 
+def _checked_vector(query_vector: Sequence[float]) -> list[float]:
+    vector = [float(value) for value in query_vector]
+    if len(vector) != EMBEDDING_DIMENSIONS:
+        raise ValueError(
+            f"query_vector must have {EMBEDDING_DIMENSIONS} dimensions, got {len(vector)}"
+        )
+    if not all(math.isfinite(value) for value in vector) or not any(vector):
+        raise ValueError("query_vector must be finite and not all zeros")
+    return vector
+
+
 async def search(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -111,15 +122,7 @@ async def search(
         raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}, got {candidates}")
     if exact_scan_max_rows < 0:
         raise ValueError("exact_scan_max_rows must not be negative")
-    vector: list[float] | None = None
-    if mode != "text":
-        vector = [float(value) for value in query_vector]
-        if len(vector) != EMBEDDING_DIMENSIONS:
-            raise ValueError(
-                f"query_vector must have {EMBEDDING_DIMENSIONS} dimensions, got {len(vector)}"
-            )
-        if not all(math.isfinite(value) for value in vector) or not any(vector):
-            raise ValueError("query_vector must be finite and not all zeros")
+    vector = None if mode == "text" else _checked_vector(query_vector)
     if any(values is not None and not values for values in (document_ids, collection_ids, tags)):
         return []
 
