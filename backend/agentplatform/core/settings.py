@@ -122,6 +122,16 @@ class Settings(BaseSettings):
     knowledge_url_refresh_seconds: int = Field(default=86_400, ge=0)  # 0: never re-fetch pages
     knowledge_failed_recheck_seconds: int = Field(default=3_600, ge=0)  # 0: never retry failures
     reembed_batch_size: int = Field(default=64, ge=1, le=2048)
+    # Each file is parsed in a child process with these limits (see `parsing.sandbox`).
+    parse_memory_mb: int = Field(default=1024, ge=64)
+    parse_cpu_seconds: int = Field(default=120, ge=1)
+    parse_wall_seconds: float = Field(default=180.0, gt=0)
+    parse_max_output_mb: int = Field(default=128, ge=1)
+    # A document that makes more chunks or tokens is refused with the reason.
+    knowledge_max_chunks_per_document: int = Field(default=3_000, ge=1)
+    knowledge_max_tokens_per_document: int = Field(default=750_000, ge=1)
+    # Documents a workspace may have waiting for or in indexing; more uploads wait (429).
+    knowledge_max_queued_per_tenant: int = Field(default=500, ge=1)
 
     # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --
     feature_flags: dict[str, bool] = Field(default_factory=dict)

@@ -210,12 +210,30 @@ def test_other_binary_files_are_refused(data: bytes, says: str) -> None:
     assert caught.value.code == "unsupported-type"
 
 
-def test_a_zip_that_is_not_a_word_document_is_refused() -> None:
+def _zip(name: str, content: str = "<x/>") -> bytes:
     archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("xl/workbook.xml", "<workbook/>")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr(name, content)
+    return archive.getvalue()
+
+
+def test_a_zip_that_is_not_a_word_document_is_refused() -> None:
     with pytest.raises(ParseError, match="not a Word document"):
-        detect_type(archive.getvalue(), "book.docx")
+        detect_type(_zip("notes/readme.txt"), "book.docx")
+    with pytest.raises(ParseError, match="An Excel workbook"):
+        detect_type(_zip("xl/workbook.xml"), "book.docx")
+
+
+def test_detecting_a_zip_reads_its_first_header_only() -> None:
+    """The request never inflates an archive: a Word-looking archive whose parts are garbage
+    is taken as .docx (the worker's parser, with its limits, finds the damage)."""
+    data = bytearray(_zip("[Content_Types].xml", "wordprocessingml.document.main+xml" * 100))
+    start = 30 + len("[Content_Types].xml")
+    data[start : start + 40] = b"\xff" * 40  # the compressed part is no longer deflate data
+    assert detect_type(bytes(data), "report.docx") is DocumentType.DOCX
+    with pytest.raises(ParseError) as caught:
+        parse(bytes(data), DocumentType.DOCX)
+    assert caught.value.code == "corrupt"
 
 
 def test_empty_files_are_refused() -> None:

@@ -65,6 +65,7 @@ async def upload_document(
         max_bytes=settings.max_upload_bytes,
         collection_id=collection_id,
         tags=[t.strip() for t in tags or [] if t.strip()],
+        max_queued=settings.knowledge_max_queued_per_tenant,
     )
     return DocumentRead.model_validate(document)
 
@@ -79,6 +80,7 @@ async def add_text_document(
     body: TextDocumentCreate, ctx: KnowledgeWrite, session: SessionDep, request: Request
 ) -> DocumentRead:
     """Pasted text (Markdown is recognised) as a document."""
+    settings = app_settings(request)
     document = await documents_service.add_document(
         session,
         _storage(request),
@@ -88,9 +90,10 @@ async def add_text_document(
         filename=None,
         declared_type="text/markdown",
         source_kind=SourceKind.text,
-        max_bytes=app_settings(request).max_upload_bytes,
+        max_bytes=settings.max_upload_bytes,
         collection_id=body.collection_id,
         tags=body.tags,
+        max_queued=settings.knowledge_max_queued_per_tenant,
     )
     return DocumentRead.model_validate(document)
 
@@ -102,7 +105,7 @@ async def add_text_document(
     responses=WRITE_ERRORS,
 )
 async def add_url_document(
-    body: UrlDocumentCreate, ctx: KnowledgeWrite, session: SessionDep
+    body: UrlDocumentCreate, ctx: KnowledgeWrite, session: SessionDep, request: Request
 ) -> DocumentRead:
     """A web page by URL: the worker fetches it (public addresses only, size and time limits)."""
     document = await documents_service.add_url_document(
@@ -112,6 +115,7 @@ async def add_url_document(
         title=body.title,
         collection_id=body.collection_id,
         tags=body.tags,
+        max_queued=app_settings(request).knowledge_max_queued_per_tenant,
     )
     return DocumentRead.model_validate(document)
 
@@ -160,10 +164,13 @@ async def delete_document(
     "/documents/{document_id}/reindex", response_model=DocumentRead, responses=WRITE_ERRORS
 )
 async def reindex_document(
-    document_id: uuid.UUID, ctx: KnowledgeWrite, session: SessionDep
+    document_id: uuid.UUID, ctx: KnowledgeWrite, session: SessionDep, request: Request
 ) -> DocumentRead:
-    """Indexes the document again; its current chunks keep serving until the new ones are in."""
-    document = await documents_service.reindex_document(session, ctx.tenant_id, document_id)
+    """Indexes the document again (also to retry one that failed); its current chunks keep
+    serving until the new ones are in."""
+    document = await documents_service.reindex_document(
+        session, ctx.tenant_id, document_id, app_settings(request).knowledge_max_queued_per_tenant
+    )
     return DocumentRead.model_validate(document)
 
 

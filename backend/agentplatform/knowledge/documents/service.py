@@ -6,11 +6,17 @@ import hashlib
 import uuid
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import escape_like
-from agentplatform.core.errors import Conflict, FieldError, PayloadTooLarge, ValidationFailed
+from agentplatform.core.errors import (
+    Conflict,
+    FieldError,
+    PayloadTooLarge,
+    RateLimited,
+    ValidationFailed,
+)
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.scoped import find_scoped, get_scoped, scoped
@@ -49,6 +55,34 @@ async def check_collection(
     )
 
 
+WAITING = (
+    DocumentStatus.queued,
+    DocumentStatus.parsing,
+    DocumentStatus.chunking,
+    DocumentStatus.embedding,
+)
+
+
+async def ensure_queue_room(
+    session: AsyncSession, tenant_id: uuid.UUID, max_queued: int | None, adding: int = 1
+) -> None:
+    """A 429 when the workspace already has `max_queued` documents waiting for or in indexing
+    (None: no bound): one workspace's backlog is bounded, whatever it uploads."""
+    if max_queued is None:
+        return
+    waiting = await session.scalar(
+        scoped(select(func.count()).select_from(Document), Document, tenant_id).where(
+            Document.status.in_(WAITING)
+        )
+    )
+    if (waiting or 0) + adding > max_queued:
+        raise RateLimited(
+            60,
+            f"The workspace has {waiting:,} documents waiting to be indexed, the most it may "
+            "have; add more once some of them are ready",
+        )
+
+
 async def _same_content(
     session: AsyncSession, tenant_id: uuid.UUID, digest: str
 ) -> Document | None:
@@ -70,6 +104,7 @@ async def add_document(
     max_bytes: int,
     collection_id: uuid.UUID | None = None,
     tags: list[str] | None = None,
+    max_queued: int | None = None,
 ) -> Document:
     if len(data) > max_bytes:
         raise PayloadTooLarge(f"The file is larger than the limit of {max_bytes} bytes")
@@ -80,6 +115,7 @@ async def add_document(
             exc.message, errors=[FieldError.at("body.file", exc.message, exc.code)]
         ) from exc
     await check_collection(session, tenant_id, collection_id)
+    await ensure_queue_room(session, tenant_id, max_queued)
     digest = hashlib.sha256(data).hexdigest()
     existing = await _same_content(session, tenant_id, digest)
     if existing is not None:
@@ -118,9 +154,11 @@ async def add_url_document(
     title: str | None,
     collection_id: uuid.UUID | None = None,
     tags: list[str] | None = None,
+    max_queued: int | None = None,
 ) -> Document:
     """A web page, fetched by the worker (the same address twice is a duplicate)."""
     await check_collection(session, tenant_id, collection_id)
+    await ensure_queue_room(session, tenant_id, max_queued)
     digest = hashlib.sha256(f"url:{url}".encode()).hexdigest()
     existing = await _same_content(session, tenant_id, digest)
     if existing is not None:
@@ -190,12 +228,17 @@ async def delete_document(
 
 
 async def reindex_document(
-    session: AsyncSession, tenant_id: uuid.UUID, document_id: uuid.UUID
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    document_id: uuid.UUID,
+    max_queued: int | None = None,
 ) -> Document:
-    """Indexes again; the current chunks keep serving until the new ones replace them."""
+    """Indexes again; the current chunks keep serving until the new ones replace them. Also how
+    a person retries a document that failed for good."""
     document = await get_document(session, tenant_id, document_id)
     if document.status not in (DocumentStatus.ready, DocumentStatus.failed):
         raise Conflict("The document is being indexed already")
+    await ensure_queue_room(session, tenant_id, max_queued)
     document.attempts = 0
     document.last_error = None
     await session.flush()

@@ -33,7 +33,8 @@ from agentplatform.core.errors import ProblemError
 from agentplatform.core.settings import Settings
 from agentplatform.core.work import Claim, WorkKind
 from agentplatform.knowledge.documents.models import Document, DocumentStatus, SourceKind
-from agentplatform.knowledge.documents.parsing import DocumentType, ParseError, detect_type, parse
+from agentplatform.knowledge.documents.parsing import DocumentType, ParseError, detect_type
+from agentplatform.knowledge.documents.parsing.sandbox import limits_of, parse_isolated
 from agentplatform.knowledge.documents.service import queue_indexing
 from agentplatform.knowledge.documents.storage import Storage
 from agentplatform.knowledge.documents.web_fetch import FetchError, fetch
@@ -176,10 +177,13 @@ async def _prepare(
     doc_type: DocumentType,
 ) -> Prepared:
     """Parses, chunks and embeds, writing each step and the progress on the document."""
-    parsed = await asyncio.to_thread(parse, data, doc_type, max_bytes=settings.max_upload_bytes)
+    parsed = await parse_isolated(
+        data, doc_type, max_bytes=settings.max_upload_bytes, limits=limits_of(settings)
+    )
     await _progress(maker, claimed, status=DocumentStatus.chunking, progress=0.0)
     local = await aget_local_embedder(settings.local_embedding_model_path)
     chunks = await asyncio.to_thread(chunk, parsed.blocks, local.count_tokens)
+    _check_size(settings, chunks)
     await _progress(maker, claimed, status=DocumentStatus.embedding, progress=0.0)
     async with unit_of_work(maker, None) as session:
         tenant_id = claimed.tenant_id
@@ -203,6 +207,21 @@ async def _prepare(
         digest=hashlib.sha256(data).hexdigest(),
         embedder=embedder,
     )
+
+
+def _check_size(settings: Settings, chunks: list[Chunked]) -> None:
+    """Refuses a document whose embedding would cost more than a document may."""
+    tokens = sum(c.token_count for c in chunks)
+    most_chunks = settings.knowledge_max_chunks_per_document
+    most_tokens = settings.knowledge_max_tokens_per_document
+    if len(chunks) > most_chunks or tokens > most_tokens:
+        raise ParseError(
+            f"The document makes {len(chunks):,} chunks of {tokens:,} tokens; a document may "
+            f"make at most {most_chunks:,} chunks and {most_tokens:,} tokens. Split it into "
+            "smaller files (a table with very wide rows makes many chunks: keep the columns "
+            "people ask about).",
+            code="too-large-to-index",
+        )
 
 
 async def _fail_known(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 import docx
 from docx.table import Table as DocxTable
@@ -13,6 +14,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from agentplatform.knowledge.documents.parsing.text import one_line, tidy
 from agentplatform.knowledge.documents.parsing.types import (
     MAX_DOCX_ENTRIES,
+    MAX_DOCX_PARAGRAPHS,
     MAX_DOCX_UNCOMPRESSED_BYTES,
     Block,
     BlockKind,
@@ -27,22 +29,76 @@ _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.I)
 _LIST_STYLE = re.compile(r"^list\b.*?(\d)?$", re.I)
 
 
+_READ_SIZE = 64 * 1024
+_ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+)
+_BODY = "word/document.xml"
+# `<w:p>`, `<w:p/>` and `<w:p w:rsidR=...>`, not `<w:pPr>` nor `<w:proofErr>`.
+_PARAGRAPH = re.compile(rb"<w:p[\s/>]")
+
+
+def _unsafe(unpacked: int, entries: int) -> ParseError:
+    return ParseError(
+        f"The Word document unpacks to more than {megabytes(unpacked)} in {entries:,} parts, "
+        f"more than the {megabytes(MAX_DOCX_UNCOMPRESSED_BYTES)} allowed; it was refused "
+        "as unsafe.",
+        code="unsafe-archive",
+    )
+
+
+def _count_paragraphs(chunk: bytes, tail: bytes) -> tuple[int, bytes]:
+    """Paragraph tags in `tail + chunk`, and the bytes to carry over: the last four, which may
+    begin a tag cut in two but cannot hold a whole one (five bytes), so none is counted twice."""
+    joined = tail + chunk
+    return len(_PARAGRAPH.findall(joined)), joined[-4:]
+
+
 def _check_docx_archive(data: bytes) -> None:
-    """Refuse zip bombs before python-docx unpacks every part into memory. The sizes in the
-    central directory can be trusted as upper bounds: zipfile stops at the declared size and
-    fails on the CRC check if an entry claims less than it holds."""
+    """Refuse zip bombs before python-docx unpacks every part into memory.
+
+    The sizes in the central directory are claims: every entry is inflated here as a stream, a
+    bounded piece at a time, and what it really holds is counted (an entry that holds more than
+    it declares fails its CRC check at the declared end, as damaged). The body's paragraphs are
+    counted on the way: millions of empty ones make a small file that takes gigabytes to read.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            if len(entries) > MAX_DOCX_ENTRIES:
+                raise _unsafe(sum(e.file_size for e in entries), len(entries))
+            unpacked = paragraphs = 0
+            for entry in entries:
+                tail = b""
+                with archive.open(entry) as stream:
+                    while chunk := stream.read(_READ_SIZE):
+                        unpacked += len(chunk)
+                        if unpacked > MAX_DOCX_UNCOMPRESSED_BYTES:
+                            raise _unsafe(unpacked, len(entries))
+                        if entry.filename == _BODY:
+                            found, tail = _count_paragraphs(chunk, tail)
+                            paragraphs += found
+    except ParseError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise ParseError(_DOCX_DAMAGED, code="corrupt") from exc
-    unpacked = sum(entry.file_size for entry in entries)
-    if len(entries) > MAX_DOCX_ENTRIES or unpacked > MAX_DOCX_UNCOMPRESSED_BYTES:
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
         raise ParseError(
-            f"The Word document unpacks to {megabytes(unpacked)} in {len(entries):,} parts, "
-            f"more than the {megabytes(MAX_DOCX_UNCOMPRESSED_BYTES)} allowed; it was refused "
-            "as unsafe.",
-            code="unsafe-archive",
+            f"The Word document has {paragraphs:,} paragraphs, more than the "
+            f"{MAX_DOCX_PARAGRAPHS:,} allowed; split it into smaller files.",
+            code="too-many-paragraphs",
         )
 
 

@@ -12,6 +12,8 @@ MAX_PDF_PAGES = 2_000
 #: A DOCX whose zip entries add up to more than this when unpacked is refused (zip bomb guard).
 MAX_DOCX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_DOCX_ENTRIES = 5_000
+#: A DOCX body with more paragraphs is refused (a 1,000-page document has about 30,000).
+MAX_DOCX_PARAGRAPHS = 200_000
 #: A document that yields more text than this is refused (about 4 million tokens).
 MAX_TEXT_CHARS = 20_000_000
 #: Rows of a CSV file per table block; each block repeats the header row.
@@ -79,3 +81,13 @@ def unsupported(what: str) -> ParseError:
 
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """What parsing one file may take (see `sandbox`)."""
+
+    memory_bytes: int
+    cpu_seconds: int
+    wall_seconds: float
+    output_bytes: int
