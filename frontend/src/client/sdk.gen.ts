@@ -549,7 +549,8 @@ export const knowledgeUpdateChunk = <ThrowOnError extends boolean = true>(option
 /**
  * Reindex Document
  *
- * Indexes the document again; its current chunks keep serving until the new ones are in.
+ * Indexes the document again (also to retry one that failed); its current chunks keep
+ * serving until the new ones are in.
  */
 export const knowledgeReindexDocument = <ThrowOnError extends boolean = true>(options: Options<KnowledgeReindexDocumentData, ThrowOnError>) => (options.client ?? client).post<KnowledgeReindexDocumentResponses, KnowledgeReindexDocumentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/knowledge/documents/{document_id}/reindex', ...options });
 
