@@ -40,12 +40,19 @@ def _validation_messages(exc: ValidationError) -> str:
 
 
 def _load_settings() -> Settings:
+    from agentplatform.core.local_secrets import adopt_local_secrets
+
     try:
-        return Settings()
+        settings = Settings()
+        if adopt_local_secrets(settings):
+            settings = Settings()
+        return settings
     except ValidationError as exc:
         _fail(f"invalid configuration: {_validation_messages(exc)}", code=2)
     except ValueError as exc:
         _fail(f"invalid configuration: {exc}", code=2)
+    except OSError as exc:
+        _fail(f"cannot keep the local keys under DATA_DIR: {exc}", code=2)
 
 
 def _adopt_running_services(settings: Settings) -> Settings:

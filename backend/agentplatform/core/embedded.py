@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "agentplatform"
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux; keep a margin
+PRIVATE_SOCKET_MODE = "0700"
 
 
 @dataclass
@@ -61,14 +62,24 @@ def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> EmbeddedPos
     server = get_server(data_dir / "postgres", cleanup_mode="stop")
     socket_dir = server.get_postmaster_info().socket_dir
     pg = EmbeddedPostgres(data_dir=data_dir, socket_dir=str(socket_dir), server=server)
-    if asyncio.run(configure_memory(pg.admin_dsn())):
-        pg.stop()  # shared_buffers takes effect on a restart, once
+    if asyncio.run(configure_server(pg.admin_dsn())):
+        pg.stop()  # shared_buffers and the socket's mode take effect on a restart, once
         server = get_server(data_dir / "postgres", cleanup_mode="stop")
         socket_dir = server.get_postmaster_info().socket_dir
         pg = EmbeddedPostgres(data_dir=data_dir, socket_dir=str(socket_dir), server=server)
+    _make_private(Path(pg.socket_dir), owner=data_dir / "postgres")
     asyncio.run(ensure_database(pg.admin_dsn(), database))
     logger.info("embedded postgres ready", extra={"socket_dir": str(socket_dir)})
     return pg
+
+
+def _make_private(socket_dir: Path, *, owner: Path) -> None:
+    """The socket's directory readable by the server's OS user alone (the owner of its data dir;
+    as root the library opens it to everyone so that this user can create the socket)."""
+    server = owner.stat()
+    if socket_dir.stat().st_uid != server.st_uid:
+        os.chown(socket_dir, server.st_uid, server.st_gid)
+    socket_dir.chmod(0o700)
 
 
 def memory_settings(total_bytes: int | None = None) -> dict[str, str]:
@@ -83,8 +94,9 @@ def memory_settings(total_bytes: int | None = None) -> dict[str, str]:
     return {"shared_buffers": f"{shared}MB", "effective_cache_size": f"{max(512, mb // 2)}MB"}
 
 
-async def configure_memory(admin_dsn: str) -> bool:
-    """Writes `memory_settings()` with ALTER SYSTEM; True if a restart is needed to apply them."""
+async def configure_server(admin_dsn: str) -> bool:
+    """Writes `memory_settings()` and a private socket with ALTER SYSTEM; True if a restart is
+    needed to apply them."""
     wanted = memory_settings()
     conn = await asyncpg.connect(admin_dsn)
     try:
@@ -98,6 +110,11 @@ async def configure_memory(admin_dsn: str) -> bool:
             if current != await conn.fetchval("SELECT pg_size_bytes($1)", value):
                 await conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
                 restart = restart or name == "shared_buffers"
+        # Only the OS user that runs the server (and root) may connect: the socket is the gate,
+        # since local connections are trusted.
+        if await conn.fetchval("SHOW unix_socket_permissions") != PRIVATE_SOCKET_MODE:
+            await conn.execute(f"ALTER SYSTEM SET unix_socket_permissions = '{PRIVATE_SOCKET_MODE}'")
+            restart = True
         if not restart:
             await conn.execute("SELECT pg_reload_conf()")
         return restart
