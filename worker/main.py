@@ -204,7 +204,7 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
     sweep = cron(
         sweep_stale_work,
         name="sweep_stale_work",
-        second=0,  # every minute
+        second=set(range(0, 60, settings.work_sweep_seconds)),
         unique=True,
         timeout=120,
     )

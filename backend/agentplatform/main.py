@@ -45,10 +45,10 @@ async def open_resources(app: FastAPI, settings: Settings) -> None:
     engine = create_engine(settings)
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
-    redis = create_redis(settings.redis_url or "")
+    redis = create_redis(settings.redis_url or "", timeout=settings.redis_timeout_seconds)
     app.state.redis = redis
     app.state.arq = redis
-    app.state.rate_limiter = RateLimiter(redis)
+    app.state.rate_limiter = RateLimiter(redis, budget=settings.redis_fast_timeout_seconds)
 
 
 async def close_resources(app: FastAPI) -> None:

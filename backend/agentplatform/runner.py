@@ -2,9 +2,10 @@
 
 Unless DATABASE_URL / REDIS_URL are set it starts the embedded PostgreSQL (pgvector) and Redis
 under the data dir (unix sockets only, data kept across restarts), applies migrations, then runs
-the API and the worker as child processes with the URLs exported to them. Ctrl-C or SIGTERM stops
-the children (SIGTERM, a grace period, then SIGKILL) and then the embedded servers; a child that
-dies on its own stops everything with a non-zero exit.
+the API and the worker as child processes with the URLs exported to them. A child that dies on its
+own is restarted with backoff (`RestartPolicy`), and `/readyz` says so until it is back; only a
+child that keeps dying within seconds of starting stops everything, with a non-zero exit. Ctrl-C or
+SIGTERM stops the children (SIGTERM, a grace period, then SIGKILL) and then the embedded servers.
 
 While it runs, `<data_dir>/runtime.json` records the embedded servers' URLs (see `runtime.py`)
 so that commands run in another terminal reach the same servers.
@@ -20,7 +21,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -29,6 +30,8 @@ from agentplatform.core.embedded import EmbeddedPostgres, EmbeddedRedis, start_r
 from agentplatform.core.migrations import upgrade_head
 from agentplatform.core.settings import Settings
 from agentplatform.runtime import (
+    SUPERVISOR_ENV,
+    ChildState,
     Echo,
     RuntimeInfo,
     default_echo,
@@ -95,9 +98,40 @@ def _child_setup() -> None:  # pragma: no cover - runs in the forked child
 
 
 @dataclass
+class RestartPolicy:
+    """When to start a child again after it exited on its own.
+
+    A child that dies within `quick_exit_seconds` of starting is probably failing on start
+    (a bad setting, a port taken); after `max_quick_exits` of those in a row restarting is
+    pointless and the supervisor gives up. Waits double from `first_delay` up to `max_delay`
+    while the exits stay quick, and start again from `first_delay` after a run that lasted.
+    """
+
+    quick_exit_seconds: float = 10.0
+    max_quick_exits: int = 5
+    first_delay: float = 1.0
+    max_delay: float = 30.0
+    quick_exits: int = 0
+
+    def delay_after(self, uptime: float) -> float | None:
+        """Seconds to wait before the next start, or None to give up."""
+        self.quick_exits = self.quick_exits + 1 if uptime < self.quick_exit_seconds else 0
+        if self.quick_exits >= self.max_quick_exits:
+            return None
+        return float(min(self.max_delay, self.first_delay * 2 ** max(0, self.quick_exits - 1)))
+
+
+@dataclass
 class Child:
     name: str
+    command: list[str]
     process: subprocess.Popen[bytes]
+    started_at: float = field(default_factory=time.monotonic)
+    policy: RestartPolicy = field(default_factory=RestartPolicy)
+    restarts: int = 0
+    last_exit_code: int | None = None
+    last_exit_at: float | None = None
+    restart_at: float | None = None  # monotonic; set while waiting to start again
 
     def running(self) -> bool:
         return self.process.poll() is None
@@ -105,6 +139,18 @@ class Child:
     def signal_group(self, sig: signal.Signals) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, sig)
+
+    def state(self) -> ChildState:
+        restart_at = None
+        if self.restart_at is not None:  # monotonic here, wall-clock for other processes
+            restart_at = time.time() + self.restart_at - time.monotonic()
+        return ChildState(
+            running=restart_at is None,
+            restarts=self.restarts,
+            last_exit_code=self.last_exit_code,
+            last_exit_at=self.last_exit_at,
+            restart_at=restart_at,
+        )
 
 
 def child_command(command: str) -> list[str]:
@@ -207,15 +253,13 @@ class Supervisor:
             except Exception as exc:
                 raise SupervisorError(f"embedded Redis did not start: {exc}") from exc
             redis_url = self.redis.url
-        write_runtime(
-            self.data_dir,
-            RuntimeInfo(
-                pid=os.getpid(),
-                api_url=self.api_url,
-                database_url=database_url if self.postgres is not None else None,
-                redis_url=redis_url if self.redis is not None else None,
-            ),
+        self._runtime = RuntimeInfo(
+            pid=os.getpid(),
+            api_url=self.api_url,
+            database_url=database_url if self.postgres is not None else None,
+            redis_url=redis_url if self.redis is not None else None,
         )
+        runtime_path = write_runtime(self.data_dir, self._runtime)
 
         self.echo("Applying database migrations ...")
         try:
@@ -227,23 +271,35 @@ class Supervisor:
 
         env = dict(os.environ)
         env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, PYTHONUNBUFFERED="1")
+        env[SUPERVISOR_ENV] = str(runtime_path)
         if "log_json" not in settings.model_fields_set and sys.stderr.isatty():
             env["LOG_JSON"] = "false"  # a person is reading: readable lines unless told otherwise
+        self._env = env
         for name, command in (("API", "api"), ("worker", "worker")):
-            process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                child_command(command),
-                env=env,
-                stdin=subprocess.DEVNULL,
-                preexec_fn=_child_setup,  # no threads run in the supervisor
-            )
-            self.children.append(Child(name, process))
+            argv = child_command(command)
+            self.children.append(Child(name, argv, self._spawn(argv)))
+        self._record_children()
         self._wait_for_api()
         self._banner()
+
+    def _spawn(self, argv: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            argv,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_child_setup,  # no threads run in the supervisor
+        )
+
+    def _record_children(self) -> None:
+        children = {child.name: asdict(child.state()) for child in self.children}
+        self._runtime = replace(self._runtime, children=children)
+        with contextlib.suppress(OSError):
+            write_runtime(self.data_dir, self._runtime)
 
     def _wait_for_api(self) -> None:
         deadline = time.monotonic() + API_READY_TIMEOUT
         while time.monotonic() < deadline:
-            self._check_children()
+            self._tend_children()
             if _accepting(self.settings.host, self.settings.port):
                 return
             time.sleep(_POLL_INTERVAL)
@@ -289,21 +345,52 @@ class Supervisor:
         ]
         self.echo("\n".join(lines))
 
-    def _check_children(self) -> None:
+    def _tend_children(self) -> None:
+        """Notice children that exited, and start them again when their wait is over."""
         for child in self.children:
+            if self._stop_signal is not None:
+                break
+            if child.restart_at is not None:
+                if time.monotonic() >= child.restart_at:
+                    self._restart(child)
+                continue
             code = child.process.poll()
-            if code is not None and self._stop_signal is None:
-                raise SupervisorError(
-                    f"the {child.name} exited unexpectedly (exit code {code}); "
-                    "stopping everything. Its output above says why."
-                )
+            if code is not None:
+                self._exited(child, code)
         if self._stop_signal is not None and self._starting:
             raise _Interrupted
+
+    def _exited(self, child: Child, code: int) -> None:
+        child.signal_group(signal.SIGKILL)  # what it left behind in its process group
+        uptime = time.monotonic() - child.started_at
+        child.last_exit_code, child.last_exit_at = code, time.time()
+        delay = child.policy.delay_after(uptime)
+        if delay is None:
+            raise SupervisorError(
+                f"the {child.name} exited unexpectedly (exit code {code}), "
+                f"{child.policy.quick_exits} times in a row within "
+                f"{child.policy.quick_exit_seconds:.0f}s of starting; stopping everything. "
+                "Its output above says why."
+            )
+        child.restart_at = time.monotonic() + delay
+        self.echo(
+            f"warning: the {child.name} exited unexpectedly (exit code {code}) after "
+            f"{uptime:.0f}s; restarting it in {delay:.0f}s."
+        )
+        self._record_children()
+
+    def _restart(self, child: Child) -> None:
+        child.process = self._spawn(child.command)
+        child.started_at = time.monotonic()
+        child.restart_at = None
+        child.restarts += 1
+        self.echo(f"Restarted the {child.name} (restart {child.restarts}).")
+        self._record_children()
 
     def _watch(self) -> int:
         while self._stop_signal is None:
             try:
-                self._check_children()
+                self._tend_children()
             except SupervisorError as exc:
                 self.echo(f"error: {exc}")
                 return 1
@@ -333,7 +420,7 @@ class Supervisor:
         remove_runtime(self.data_dir, os.getpid())
 
     def _stop_children(self) -> None:
-        alive = [child for child in self.children if child.running()]
+        alive = [child for child in self.children if child.restart_at is None and child.running()]
         if alive:
             self.echo(f"Stopping the {' and the '.join(child.name for child in alive)} ...")
         for child in alive:

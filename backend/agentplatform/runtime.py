@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from agentplatform.core.embedded import EmbeddedPostgres, start_postgres, start_redis
 from agentplatform.core.settings import Settings
@@ -54,6 +55,46 @@ class RuntimeInfo:
     database_url: str | None = None
     redis_url: str | None = None
     started_at: float = field(default_factory=time.time)
+    # The supervisor's children by name: `ChildState` as a dict, rewritten on every change.
+    children: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChildState:
+    """What `/readyz` shows of a supervised child: running, or waiting to be restarted."""
+
+    running: bool
+    restarts: int = 0
+    last_exit_code: int | None = None
+    last_exit_at: float | None = None
+    restart_at: float | None = None  # wall-clock time of the next start while not running
+
+    def describe(self, name: str) -> str:
+        if self.running and not self.restarts:
+            return f"{name} running"
+        exited = f"exit code {self.last_exit_code}"
+        if self.last_exit_at is not None:
+            exited += f", {max(0.0, time.time() - self.last_exit_at):.0f}s ago"
+        if self.running:
+            times = "time" if self.restarts == 1 else "times"
+            return f"{name} running, restarted {self.restarts} {times} (last {exited})"
+        wait = max(0.0, (self.restart_at or time.time()) - time.time())
+        return f"{name} down ({exited}); restarting in {wait:.0f}s"
+
+
+SUPERVISOR_ENV = "AGENTPLATFORM_RUNTIME_FILE"  # set by the supervisor for its children
+
+
+def supervised_children() -> dict[str, ChildState] | None:
+    """The children of the supervisor this process runs under, or None when not supervised."""
+    path = os.environ.get(SUPERVISOR_ENV)
+    if not path:
+        return None
+    try:
+        raw = json.loads(Path(path).read_text()).get("children") or {}
+        return {str(name): ChildState(**state) for name, state in raw.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def runtime_file(data_dir: Path) -> Path:
@@ -70,6 +111,7 @@ def read_runtime(data_dir: Path) -> RuntimeInfo | None:
             database_url=raw.get("database_url") or None,
             redis_url=raw.get("redis_url") or None,
             started_at=float(raw.get("started_at", 0.0)),
+            children=dict(raw.get("children") or {}),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

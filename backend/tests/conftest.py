@@ -138,14 +138,16 @@ async def redis(services: Services) -> AsyncIterator[ArqRedis]:
 
 
 @pytest.fixture
-async def app(settings: Settings, db: AsyncSession, redis: ArqRedis) -> AsyncIterator[object]:
+async def app(
+    settings: Settings, db: AsyncSession, redis: ArqRedis, engine: AsyncEngine
+) -> AsyncIterator[object]:
     from agentplatform.main import create_app
 
     application = create_app(settings, manage_resources=False)
     application.state.redis = redis
     application.state.arq = redis
     application.state.rate_limiter = RateLimiter(redis)
-    application.state.engine = db.bind
+    application.state.engine = engine  # what /readyz connects with, outside the test's session
 
     async def session_override() -> AsyncIterator[AsyncSession]:
         try:

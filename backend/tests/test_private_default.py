@@ -24,7 +24,8 @@ def _mode(path: Path) -> int:
 def test_first_start_makes_private_random_keys(tmp_path: Path) -> None:
     first = local_secrets(tmp_path / "a")
     assert _mode(secrets_file(tmp_path / "a")) == 0o600
-    assert first["SECRET_KEY"] != DEV_SECRET_KEY and len(first["SECRET_KEY"]) >= 32
+    assert first["SECRET_KEY"] != DEV_SECRET_KEY
+    assert len(first["SECRET_KEY"]) >= 32
     assert first["ENCRYPTION_KEYS"] != DEV_ENCRYPTION_KEY
     assert DEV_ENCRYPTION_KEY not in first["ENCRYPTION_KEYS"]
     SecretBox(first["ENCRYPTION_KEYS"].split(","))  # valid Fernet keys
@@ -46,7 +47,8 @@ def test_an_older_data_dir_keeps_reading_what_the_development_key_encrypted(
     (tmp_path / "postgres").mkdir()
     (tmp_path / "postgres" / "PG_VERSION").write_text("17\n")
     keys = local_secrets(tmp_path)["ENCRYPTION_KEYS"].split(",")
-    assert keys[-1] == DEV_ENCRYPTION_KEY and keys[0] != DEV_ENCRYPTION_KEY
+    assert keys[-1] == DEV_ENCRYPTION_KEY
+    assert keys[0] != DEV_ENCRYPTION_KEY
     old = SecretBox([DEV_ENCRYPTION_KEY]).encrypt("sk-old")
     assert SecretBox(keys).decrypt(old) == "sk-old"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
@@ -41,6 +42,7 @@ from agentplatform.ai.schemas import (
 )
 from agentplatform.core import events
 from agentplatform.core.errors import ProblemError
+from agentplatform.core.redis import REDIS_ERRORS
 from agentplatform.core.settings import Settings
 
 Source = Literal["workspace", "environment", "local"]
@@ -165,15 +167,23 @@ def _cache_key(config: llm.ProviderConfig) -> str:
     return _MODELS_KEY + hashlib.sha256(identity.encode()).hexdigest()
 
 
-async def _models_of(config: llm.ProviderConfig, redis: ArqRedis, ttl: int) -> list[str]:
+async def _models_of(
+    config: llm.ProviderConfig, redis: ArqRedis, ttl: int, budget: float
+) -> list[str]:
+    """The provider's models, from the cache when Redis answers within `budget` (else asked)."""
     key = _cache_key(config)
-    cached = await redis.get(key)
+    cached = None
+    with contextlib.suppress(*REDIS_ERRORS):
+        async with asyncio.timeout(budget):
+            cached = await redis.get(key)
     if cached:
         models: list[str] = json.loads(cached)
         return models
     models = await llm.list_models(config)
     if ttl:
-        await redis.set(key, json.dumps(models), ex=ttl)
+        with contextlib.suppress(*REDIS_ERRORS):
+            async with asyncio.timeout(budget):
+                await redis.set(key, json.dumps(models), ex=ttl)
     return models
 
 
@@ -183,7 +193,12 @@ async def list_models(
     """Models of every usable provider (cached in Redis), then the two local ones."""
     configured = await _configured(session, settings, tenant_id)
     results = await asyncio.gather(
-        *(_models_of(c, redis, settings.ai_models_cache_seconds) for c, _ in configured),
+        *(
+            _models_of(
+                c, redis, settings.ai_models_cache_seconds, settings.redis_fast_timeout_seconds
+            )
+            for c, _ in configured
+        ),
         return_exceptions=True,
     )
     out = ModelList(models=[])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,7 +23,10 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from agentplatform.core.jobs import flush_pending_jobs
+from agentplatform.core.redis import REDIS_ERRORS
 from agentplatform.core.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -107,7 +111,12 @@ async def unit_of_work(
         except BaseException:
             await session.rollback()
             raise
-        await flush_pending_jobs(session, arq)
+        try:
+            await flush_pending_jobs(session, arq)
+        except REDIS_ERRORS as exc:
+            # What was asked for is committed; the rows that are work wait for a job, and the
+            # stale-work sweep sends it again once Redis answers.
+            logger.warning("jobs not sent, Redis did not answer", extra={"error": repr(exc)})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -113,7 +113,9 @@ async def configure_server(admin_dsn: str) -> bool:
         # Only the OS user that runs the server (and root) may connect: the socket is the gate,
         # since local connections are trusted.
         if await conn.fetchval("SHOW unix_socket_permissions") != PRIVATE_SOCKET_MODE:
-            await conn.execute(f"ALTER SYSTEM SET unix_socket_permissions = '{PRIVATE_SOCKET_MODE}'")
+            await conn.execute(
+                f"ALTER SYSTEM SET unix_socket_permissions = '{PRIVATE_SOCKET_MODE}'"
+            )
             restart = True
         if not restart:
             await conn.execute("SELECT pg_reload_conf()")

@@ -1,4 +1,4 @@
-"""Private keys for the embedded default, made on first start instead of the public development ones.
+"""Private keys for the embedded default, made on first start instead of the public ones.
 
 `<data_dir>/secrets.env` (mode 0600) holds a random SECRET_KEY and ENCRYPTION_KEYS; every command
 started in development with those unset reads it (and creates it the first time), so `make run`,

@@ -6,6 +6,7 @@ Redis holds only counters here: if it cannot be reached, requests are allowed (f
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -19,18 +20,18 @@ from limits import RateLimitItem, parse_many
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
-from redis.exceptions import RedisError
 
 from agentplatform.core.app_state import app_settings
 from agentplatform.core.errors import RateLimited
+from agentplatform.core.redis import REDIS_ERRORS
 
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "agentplatform:ratelimit"
 RateLimitKind = Literal["login", "api_key", "public"]
 _WARN_EVERY_SECONDS = 60.0
-# What an unreachable Redis raises, wrapped by `limits` or not.
-_STORAGE_ERRORS = (StorageError, RedisError, OSError, TimeoutError)
+# What an unreachable or stalled Redis raises, wrapped by `limits` or not.
+_STORAGE_ERRORS: tuple[type[BaseException], ...] = (StorageError, *REDIS_ERRORS)
 
 
 @lru_cache(maxsize=64)
@@ -45,7 +46,8 @@ def parse_rule(rule: str) -> tuple[RateLimitItem, ...]:
 class RateLimiter:
     """One per process, on `app.state.rate_limiter`; it shares the app's Redis connection pool."""
 
-    def __init__(self, redis: ArqRedis) -> None:
+    def __init__(self, redis: ArqRedis, *, budget: float = 0.5) -> None:
+        self._budget = budget
         # With `connection_pool`, `limits` wraps our pool in its own redis.asyncio.Redis, so unix
         # sockets, TLS and credentials work exactly as for the rest of the app.
         self._storage = RedisStorage(
@@ -66,10 +68,11 @@ class RateLimiter:
         """
         for item in parse_rule(rule):
             try:
-                allowed = await self._limiter.hit(item, *identifiers)
-                if allowed:
-                    continue
-                stats = await self._limiter.get_window_stats(item, *identifiers)
+                async with asyncio.timeout(self._budget):
+                    allowed = await self._limiter.hit(item, *identifiers)
+                    if allowed:
+                        continue
+                    stats = await self._limiter.get_window_stats(item, *identifiers)
             except _STORAGE_ERRORS as exc:
                 # Fail open: Redis only holds counters, and refusing every request because the
                 # counter store is down would turn a degraded dependency into a full outage.
@@ -85,7 +88,8 @@ class RateLimiter:
         """Forget the hits counted for `identifiers` (e.g. after a successful login)."""
         for item in parse_rule(rule):
             try:
-                await self._limiter.clear(item, *identifiers)
+                async with asyncio.timeout(self._budget):
+                    await self._limiter.clear(item, *identifiers)
             except _STORAGE_ERRORS as exc:
                 self._warn_unavailable(exc)
                 return

@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    # Every Redis call (connect, each read) gives up after this; rate limits and caches, which
+    # carry on without Redis, wait at most the shorter budget.
+    redis_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    redis_fast_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
+    # /readyz answers within this, reporting whatever did not answer in time as down.
+    readyz_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
     # --- security ------------------------------------------------------------------------
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
@@ -99,6 +105,8 @@ class Settings(BaseSettings):
     worker_heartbeat_stale_seconds: int = Field(default=60, ge=5)
     # Work kept as rows (indexing, graph extraction, re-embedding, ...): see `core.work`.
     work_stale_seconds: int = Field(default=300, ge=5)
+    # How often the sweep of stale work runs (a divisor of 60, or 60 for once a minute).
+    work_sweep_seconds: int = Field(default=60, ge=1, le=60)
     work_max_attempts: int = Field(default=5, ge=1)
 
     # --- AI providers (environment defaults; tenants may override) ------------------------
@@ -155,6 +163,13 @@ class Settings(BaseSettings):
             if value.strip().startswith("["):
                 return json.loads(value)
             return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("work_sweep_seconds")
+    @classmethod
+    def _divides_a_minute(cls, value: int) -> int:
+        if 60 % value:
+            raise ValueError("must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60)")
         return value
 
     @model_validator(mode="after")
