@@ -207,3 +207,28 @@ async def test_a_move_that_never_waits_counts_its_deaths_at_the_sweep(
         assert index.last_error == (
             "Stopped after 2 attempts: the worker died while re-embedding the knowledge base"
         )
+
+
+async def test_a_claim_is_kept_alive_through_a_long_quiet_step(
+    live_app: object, engine: AsyncEngine
+) -> None:
+    import asyncio
+
+    maker = create_sessionmaker(engine)
+    (document_id,) = await _documents(maker, await _tenant(maker), 1)
+    held = await _claim(maker)
+    assert held is not None
+    claimed_at = (await _row(maker, document_id)).heartbeat_at
+    assert claimed_at is not None
+
+    async with work.kept_alive(maker, INDEXING, held, every=0.05):
+        await asyncio.sleep(0.4)  # parsing a large file: no progress to write meanwhile
+    beaten = (await _row(maker, document_id)).heartbeat_at
+    assert beaten is not None
+    assert beaten > claimed_at
+
+    async with unit_of_work(maker, None) as session:  # a person re-queued it: the claim is gone
+        await session.execute(update(Document).values(run_id=uuid.uuid4()))
+    async with work.kept_alive(maker, INDEXING, held, every=0.05):
+        await asyncio.sleep(0.3)
+    assert (await _row(maker, document_id)).heartbeat_at == beaten

@@ -11,7 +11,8 @@ failed, and how to send its job again) and this module does the bookkeeping the 
   the tenant served least recently first), so one tenant's backlog never starves another's;
 - **heartbeat**: a job writes progress through `update_claimed`, which refreshes `heartbeat_at`
   and writes only while the claim stands (`run_id` unchanged: the row was not re-queued, reset or
-  taken by another job meanwhile);
+  taken by another job meanwhile); `kept_alive` also beats on a timer while the job holds the
+  claim, so a long step without progress to write (parsing a large file) is not taken for dead;
 - **retry or fail**: a failure that may pass puts the row back in the queue with the reason and
   "retrying (attempt N of M)", due again after a backoff of 5 s x attempts²; the last attempt, or a
   failure that will not pass, fails it with the reason for people to read. A failed row never
@@ -25,10 +26,12 @@ failed, and how to send its job again) and this module does the bookkeeping the 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import enum
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -197,6 +200,36 @@ async def heartbeat(
     """`update_claimed` in a transaction of its own; False if the claim was lost."""
     async with unit_of_work(maker, None) as session:
         return await update_claimed(session, kind, held, **values) is not None
+
+
+def beat_every(settings: Settings) -> float:
+    """Seconds between a live job's heartbeats: a few per stale period, so one slow beat is
+    never mistaken for a death."""
+    return max(1.0, settings.work_stale_seconds / 5)
+
+
+@contextlib.asynccontextmanager
+async def kept_alive(
+    maker: async_sessionmaker[AsyncSession], kind: WorkKind[W], held: Claim, every: float
+) -> AsyncIterator[None]:
+    """Heartbeats every `every` seconds while the block runs (until the claim is lost)."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if not await heartbeat(maker, kind, held):
+                    return
+            except Exception:  # a missed beat is not the job's failure; the next one may land
+                logger.warning("heartbeat of %s failed", kind.name, exc_info=True)
+
+    task = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def attempts_left(settings: Settings, attempts: int) -> bool:

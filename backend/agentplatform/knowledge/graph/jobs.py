@@ -148,7 +148,8 @@ async def extract_document(
     if claimed is None:
         return Outcome.skipped
     try:
-        draft = await _extract(maker, settings, claimed)
+        async with work.kept_alive(maker, EXTRACTION, claimed.held, work.beat_every(settings)):
+            draft = await _extract(maker, settings, claimed)
     except PERMANENT as exc:
         await work.fail(maker, EXTRACTION, claimed.held, str(exc))
         return Outcome.failed

@@ -273,11 +273,12 @@ async def index_next(
         return Outcome.skipped
     started = time.perf_counter()
     try:
-        data, doc_type = await _source(maker, storage, settings, claimed)
-        if claimed.unchanged(hashlib.sha256(data).hexdigest()):
-            await _progress(maker, claimed, **_ready_again(settings, claimed))
-            return Outcome.unchanged
-        prepared = await _prepare(maker, settings, claimed, data, doc_type)
+        async with work.kept_alive(maker, INDEXING, claimed.held, work.beat_every(settings)):
+            data, doc_type = await _source(maker, storage, settings, claimed)
+            if claimed.unchanged(hashlib.sha256(data).hexdigest()):
+                await _progress(maker, claimed, **_ready_again(settings, claimed))
+                return Outcome.unchanged
+            prepared = await _prepare(maker, settings, claimed, data, doc_type)
     except (ParseError, FetchError, EmbeddingUnavailable, TokenBudgetExceeded) as exc:
         if await _fail_known(maker, settings, claimed, exc):
             raise
