@@ -6,6 +6,7 @@ import { queryKeys } from './api/keys';
 import { PUBLIC_PATHS } from './routes';
 import { toast } from './toasts/toastStore';
 import { Toaster } from './toasts/Toaster';
+import { isOneOf } from './lib/guards';
 
 export interface AppContext {
   router: DataRouter;
@@ -25,7 +26,7 @@ export function createAppContext(
     ...options,
     onUnauthorized: () => {
       const { pathname, search, hash } = router.state.location;
-      if ((PUBLIC_PATHS as readonly string[]).includes(pathname)) return;
+      if (isOneOf(PUBLIC_PATHS, pathname)) return;
       if (queryClient.getQueryData(queryKeys.session) !== undefined) {
         toast.info('Signed out', 'Your session has ended; sign in again.');
       }

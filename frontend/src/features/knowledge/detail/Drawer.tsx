@@ -24,7 +24,7 @@ export function Drawer({ title, onClose, children }: DrawerProps) {
   });
 
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     panel.current?.focus();
 
     function onKeyDown(event: KeyboardEvent) {
