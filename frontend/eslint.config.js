@@ -71,6 +71,11 @@ export default tseslint.config(
   {
     files: ['src/**/*.tsx'],
     ...jsxA11y.flatConfigs.recommended,
+    rules: {
+      ...jsxA11y.flatConfigs.recommended.rules,
+      // A checkbox's label here is <label><input/><span><span>Name</span>…</span></label>.
+      'jsx-a11y/label-has-associated-control': ['error', { depth: 3 }],
+    },
   },
 
   // The boundaries of src/ (see GENERATED_CLIENT and otherFeatureInternals above).

@@ -67,6 +67,8 @@ export function Dialog({
   if (!open) return null;
   return createPortal(
     <div
+      // The backdrop is only a pointer shortcut: Escape and the close button do the same.
+      role="presentation"
       className="fixed inset-0 z-40 flex items-center justify-center bg-ink/40 p-4"
       onMouseDown={(event) => {
         if (event.target === event.currentTarget) onClose?.();

@@ -75,7 +75,7 @@ export function AgentsPage() {
           canManage ? (
             <div className="flex gap-2">
               <ImportAgentButton tenantId={tenantId} />
-              <Button onClick={() => navigate('new')}>New agent</Button>
+              <Button onClick={() => void navigate('new')}>New agent</Button>
             </div>
           ) : null
         }
@@ -107,7 +107,9 @@ export function AgentsPage() {
           ) : (
             <EmptyState
               title="No agents yet"
-              action={canManage ? <Button onClick={() => navigate('new')}>New agent</Button> : null}
+              action={
+                canManage ? <Button onClick={() => void navigate('new')}>New agent</Button> : null
+              }
             >
               An agent answers your leads with the instructions, model and knowledge you give it.
               Create one, or import one exported from another workspace.
