@@ -1,6 +1,7 @@
 // ESLint for the SPA: type-aware TypeScript rules, React hooks and fast refresh, accessibility,
 // and the import boundaries of src/ (see `restrictedImports` below). `npm run lint` runs it.
 import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
 import jsxA11y from 'eslint-plugin-jsx-a11y';
 import reactHooks from 'eslint-plugin-react-hooks';
 import reactRefresh from 'eslint-plugin-react-refresh';
@@ -35,8 +36,8 @@ function restrictedImports(...patterns) {
   return ['error', { patterns: [GENERATED_CLIENT, ...patterns] }];
 }
 
-export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'src/client/', 'node_modules/'] },
+export default defineConfig(
+  globalIgnores(['dist/', 'coverage/', 'src/client/']),
 
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
