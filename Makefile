@@ -34,9 +34,10 @@ frontend:
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory frontend/dist/index.html; \
 	else echo "npm not found: the API runs without the web app (install Node.js 20 to build it)"; fi
 
-## Format, types, generated client up to date, unit tests and build of the SPA.
+## Format, lint, types, generated client up to date, unit tests and build of the SPA.
 frontend-check: $(FRONTEND_STAMP)
-	cd frontend && npm run format:check && npm run typecheck && npm run generate:check \
+	cd frontend && npm run format:check && npm run lint && npm run typecheck \
+		&& npm run generate:check \
 		&& npm test && npm run build
 
 ## Regenerate the OpenAPI schema and the SPA's client after changing the API.

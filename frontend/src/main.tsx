@@ -2,7 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter } from 'react-router-dom';
 
-import { App, createAppContext } from './App';
+import { App } from './App';
+import { createAppContext } from './appContext';
 import { routes } from './routes';
 import './index.css';
 

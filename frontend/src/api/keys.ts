@@ -1,3 +1,5 @@
+import type { AgentStatus, DocumentStatus, EntityType } from '../client';
+
 /** Query keys, in one place so that hooks invalidate each other's data by name. */
 export interface PageParams {
   limit: number;
@@ -7,7 +9,7 @@ export interface PageParams {
 /** The agents list's filters and page (empty strings: no filter). */
 export interface AgentListParams extends PageParams {
   q: string;
-  status: string;
+  status: AgentStatus | '';
 }
 
 /**
@@ -16,7 +18,7 @@ export interface AgentListParams extends PageParams {
  */
 export interface DocumentListParams extends PageParams {
   q: string;
-  status: string;
+  status: DocumentStatus | '';
   collection: string;
   tag: string;
 }
@@ -24,7 +26,7 @@ export interface DocumentListParams extends PageParams {
 /** The knowledge graph's entity list: text in the name and one type (empty strings: no filter). */
 export interface EntityListParams extends PageParams {
   q: string;
-  type: string;
+  type: EntityType | '';
 }
 
 /** A range of UTC days, `YYYY-MM-DD`, both ends included. */

@@ -13,8 +13,9 @@ async function failure(call: Promise<unknown>): Promise<ApiError> {
     () => null,
     (error: unknown) => error,
   );
-  expect(outcome).toBeInstanceOf(ApiError);
-  return outcome as ApiError;
+  if (!(outcome instanceof ApiError))
+    throw new Error(`expected an ApiError, got ${String(outcome)}`);
+  return outcome;
 }
 
 const validation = problem(422, 'validation-failed', 'The request is not valid', {

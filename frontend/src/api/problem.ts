@@ -1,4 +1,5 @@
 import type { FieldError, Problem } from '../client';
+import { isOneOf } from '../lib/guards';
 
 /** Stable `type` URIs of the backend's problems (see backend core/errors.py). */
 export const PROBLEM_TYPE_PREFIX = 'urn:agentplatform:problem:';
@@ -31,8 +32,12 @@ export class ApiError extends Error {
 
 function isProblem(body: unknown): body is Problem {
   if (typeof body !== 'object' || body === null) return false;
-  const candidate = body as Record<string, unknown>;
-  return typeof candidate.title === 'string' && typeof candidate.status === 'number';
+  return (
+    'title' in body &&
+    typeof body.title === 'string' &&
+    'status' in body &&
+    typeof body.status === 'number'
+  );
 }
 
 /** Turns whatever the fetch client hands its error interceptor into an ApiError. */
@@ -103,7 +108,7 @@ export function formErrors<F extends string>(
   const known: Partial<Record<F, string>> = {};
   const rest: string[] = [];
   for (const [key, message] of Object.entries(byField)) {
-    if ((fields as readonly string[]).includes(key)) known[key as F] = message;
+    if (isOneOf(fields, key)) known[key] = message;
     else rest.push(`${key}: ${message}`);
   }
   if (rest.length === 0 && Object.keys(byField).length === 0 && includeGeneral) {

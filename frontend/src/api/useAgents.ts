@@ -14,7 +14,6 @@ import {
   type AgentExport,
   type AgentPreviewRequest,
   type AgentRead,
-  type AgentStatus,
   type AgentUpdate,
 } from '../client';
 import { downloadJson, fileSlug } from '../lib/download';
@@ -33,7 +32,7 @@ export function useAgents(tenantId: string, params: AgentListParams) {
             limit: params.limit,
             offset: params.offset,
             ...(params.q ? { q: params.q } : {}),
-            ...(params.status ? { status: params.status as AgentStatus } : {}),
+            ...(params.status ? { status: params.status } : {}),
           },
           signal,
         })

@@ -11,7 +11,6 @@ import {
   knowledgeUpdateDocument,
   knowledgeUploadDocument,
   type DocumentRead,
-  type DocumentStatus,
   type DocumentUpdate,
   type KnowledgeListDocumentsData,
   type SearchRequest,
@@ -36,7 +35,7 @@ export function documentListQuery(params: DocumentListParams): KnowledgeListDocu
     limit: params.limit,
     offset: params.offset,
     ...(params.q ? { q: params.q } : {}),
-    ...(params.status ? { status: params.status as DocumentStatus } : {}),
+    ...(params.status ? { status: params.status } : {}),
     ...(params.collection ? { collection_id: params.collection } : {}),
     ...(params.tag ? { tag: params.tag } : {}),
   };

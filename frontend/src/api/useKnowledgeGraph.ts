@@ -5,7 +5,6 @@ import {
   knowledgeGraphGetEntity,
   knowledgeGraphGetExtraction,
   knowledgeGraphListEntities,
-  type EntityType,
   type GraphExtractionRead,
   type KnowledgeGraphListEntitiesData,
 } from '../client';
@@ -24,7 +23,7 @@ export function entityListQuery(params: EntityListParams): KnowledgeGraphListEnt
     limit: params.limit,
     offset: params.offset,
     ...(params.q ? { q: params.q } : {}),
-    ...(params.type ? { type: params.type as EntityType } : {}),
+    ...(params.type ? { type: params.type } : {}),
   };
 }
 

@@ -35,7 +35,7 @@ export function Dialog({
 
   useEffect(() => {
     if (!open) return undefined;
-    const previous = document.activeElement as HTMLElement | null;
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const first = panel.current?.querySelector<HTMLElement>(`[data-autofocus], ${FOCUSABLE}`);
     (first ?? panel.current)?.focus();
 
@@ -67,6 +67,8 @@ export function Dialog({
   if (!open) return null;
   return createPortal(
     <div
+      // The backdrop is only a pointer shortcut: Escape and the close button do the same.
+      role="presentation"
       className="fixed inset-0 z-40 flex items-center justify-center bg-ink/40 p-4"
       onMouseDown={(event) => {
         if (event.target === event.currentTarget) onClose?.();

@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
 
-export interface SearchStatusValues {
+/** The search text and the selected status ('' for every status). */
+export interface SearchStatusValues<S extends string = string> {
   q: string;
-  status: string;
+  status: S | '';
 }
 
-export interface SearchStatusFiltersProps {
-  value: SearchStatusValues;
-  onChange: (value: SearchStatusValues) => void;
-  statuses: readonly { value: string; label: string }[];
+export interface SearchStatusFiltersProps<S extends string> {
+  value: SearchStatusValues<S>;
+  onChange: (value: SearchStatusValues<S>) => void;
+  statuses: readonly { value: S; label: string }[];
   /** What is searched, e.g. "agents" (for the accessible name). */
   noun: string;
   placeholder: string;
@@ -20,7 +21,7 @@ export interface SearchStatusFiltersProps {
 const SEARCH_DELAY_MS = 300;
 
 /** A search box (sent once typing pauses) and a select (a status by default), above a list. */
-export function SearchStatusFilters({
+export function SearchStatusFilters<S extends string>({
   value,
   onChange,
   statuses,
@@ -28,14 +29,16 @@ export function SearchStatusFilters({
   placeholder,
   selectLabel = 'Status',
   allLabel = 'All statuses',
-}: SearchStatusFiltersProps) {
+}: SearchStatusFiltersProps<S>) {
   const [text, setText] = useState(value.q);
 
-  // The value can change from outside too (back button, "Clear filters").
-  useEffect(
-    () => setText((current) => (current.trim() === value.q ? current : value.q)),
-    [value.q],
-  );
+  // The value can change from outside too (back button, "Clear filters"): adjust the box
+  // while rendering, as https://react.dev/learn/you-might-not-need-an-effect suggests.
+  const [shownQ, setShownQ] = useState(value.q);
+  if (shownQ !== value.q) {
+    setShownQ(value.q);
+    if (text.trim() !== value.q) setText(value.q);
+  }
 
   useEffect(() => {
     if (text.trim() === value.q) return undefined;
@@ -57,7 +60,10 @@ export function SearchStatusFilters({
       <select
         aria-label={selectLabel}
         value={value.status}
-        onChange={(event) => onChange({ ...value, status: event.target.value })}
+        onChange={(event) => {
+          const status = statuses.find((option) => option.value === event.target.value);
+          onChange({ ...value, status: status?.value ?? '' });
+        }}
         className="rounded-control border border-surface-strong bg-surface px-3 py-2 text-sm text-ink"
       >
         <option value="">{allLabel}</option>

@@ -39,7 +39,6 @@ export function Tabs<K extends string>({ label, tabs, selected, onSelect }: Tabs
       <div
         role="tablist"
         aria-label={label}
-        onKeyDown={onKeyDown}
         className="mb-gutter flex gap-1 border-b border-surface-border"
       >
         {tabs.map((tab) => {
@@ -57,6 +56,7 @@ export function Tabs<K extends string>({ label, tabs, selected, onSelect }: Tabs
               aria-controls={`${base}-panel-${tab.key}`}
               tabIndex={active ? 0 : -1}
               onClick={() => onSelect(tab.key)}
+              onKeyDown={onKeyDown}
               className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${
                 active
                   ? 'border-brand-600 text-brand-700'

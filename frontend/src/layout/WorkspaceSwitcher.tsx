@@ -14,7 +14,7 @@ export function WorkspaceSwitcher({ tenantId }: { tenantId: string }) {
 
   function open(nextId: string) {
     const rest = pathname.split('/').slice(3).join('/');
-    navigate(`/w/${nextId}${rest ? `/${rest}` : ''}`);
+    void navigate(`/w/${nextId}${rest ? `/${rest}` : ''}`);
   }
 
   return (

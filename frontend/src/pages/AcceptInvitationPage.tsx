@@ -58,7 +58,7 @@ export function AcceptInvitationPage() {
   const invitation = preview.data;
   function accepted(session: SessionRead) {
     const joined = session.tenants.find((t) => t.name === invitation.tenant_name);
-    navigate(joined ? `/w/${joined.id}` : '/', { replace: true });
+    void navigate(joined ? `/w/${joined.id}` : '/', { replace: true });
   }
   return (
     <AuthLayout

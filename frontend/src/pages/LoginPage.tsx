@@ -9,7 +9,9 @@ export function LoginPage() {
   const [params] = useSearchParams();
   return (
     <AuthLayout title="Sign in" subtitle="Manage your AI agents for Kommo.">
-      <LoginForm onSignedIn={() => navigate(safeNext(params.get('next')), { replace: true })} />
+      <LoginForm
+        onSignedIn={() => void navigate(safeNext(params.get('next')), { replace: true })}
+      />
     </AuthLayout>
   );
 }

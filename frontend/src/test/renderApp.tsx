@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { createMemoryRouter } from 'react-router-dom';
 import { beforeAll } from 'vitest';
 
-import { App, createAppContext } from '../App';
+import { App } from '../App';
+import { createAppContext } from '../appContext';
 import { preloadPages, routes } from '../routes';
 
 // Pages are loaded on first visit (route-level code splitting); a test file that renders the

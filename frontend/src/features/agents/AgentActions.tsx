@@ -28,7 +28,7 @@ export function AgentActions({ tenantId, agent, canManage }: AgentActionsProps) 
           variant="secondary"
           loading={duplicate.isPending}
           onClick={() =>
-            duplicate.mutate(agent, { onSuccess: (copy) => navigate(`${list}/${copy.id}`) })
+            duplicate.mutate(agent, { onSuccess: (copy) => void navigate(`${list}/${copy.id}`) })
           }
         >
           Duplicate
@@ -55,7 +55,7 @@ export function AgentActions({ tenantId, agent, canManage }: AgentActionsProps) 
         onCancel={() => setConfirming(false)}
         onConfirm={() =>
           remove.mutate(agent, {
-            onSuccess: () => navigate(list, { replace: true }),
+            onSuccess: () => void navigate(list, { replace: true }),
             onSettled: () => setConfirming(false),
           })
         }

@@ -17,6 +17,10 @@ export function statusInfo(status: AgentStatus) {
   return STATUSES.find((s) => s.value === status) ?? STATUSES[0]!;
 }
 
+export function isAgentStatus(value: string): value is AgentStatus {
+  return STATUSES.some((s) => s.value === value);
+}
+
 export const TOOLS: readonly { value: AgentTool; label: string; description: string }[] = [
   {
     value: 'knowledge_search',
@@ -77,8 +81,14 @@ export const CONFIG_FIELDS = {
 } as const;
 
 export type ConfigField = keyof typeof CONFIG_FIELDS;
-export const CONFIG_FIELD_NAMES = Object.keys(CONFIG_FIELDS) as ConfigField[];
+
+export function isConfigField(field: string): field is ConfigField {
+  return Object.hasOwn(CONFIG_FIELDS, field);
+}
+
+export const CONFIG_FIELD_NAMES: readonly ConfigField[] =
+  Object.keys(CONFIG_FIELDS).filter(isConfigField);
 
 export function fieldLabel(field: string): string {
-  return (CONFIG_FIELDS as Record<string, string>)[field] ?? field;
+  return isConfigField(field) ? CONFIG_FIELDS[field] : field;
 }

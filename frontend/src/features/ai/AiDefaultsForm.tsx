@@ -2,12 +2,13 @@ import { useState, type FormEvent } from 'react';
 
 import type { AiSettingsRead, AiSettingsUpdate, ResolvedRead } from '../../client';
 import { formErrors } from '../../api/problem';
+import { useProviderName } from '../../api/useAiProviders';
 import { embeddingModelChanged, useUpdateAiSettings } from '../../api/useAiSettings';
 import { Button } from '../../components/Button';
 import { FormError, TextField } from '../../components/Field';
 import { EffectiveModel } from './EffectiveModel';
 import { ModelField } from './ModelField';
-import { ProviderField, useProviderName } from './ProviderField';
+import { ProviderField } from './ProviderField';
 
 const FIELDS = [
   'chat_provider_id',

@@ -7,6 +7,7 @@ import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { FormError, SelectField, TextField } from '../../components/Field';
 import { maskedKey, PROVIDER_KINDS } from './providerKinds';
+import { optionValue } from '../../lib/guards';
 
 const FIELDS = ['name', 'kind', 'base_url', 'api_key', 'clear_api_key'] as const;
 
@@ -88,7 +89,10 @@ export function ProviderDialog({ tenantId, provider, onClose }: ProviderDialogPr
         <SelectField
           label="Kind"
           value={kind}
-          onChange={(event) => setKind(event.target.value as ProviderKind)}
+          onChange={(event) => {
+            const value = optionValue(PROVIDER_KINDS, event.target.value);
+            if (value) setKind(value);
+          }}
           options={PROVIDER_KINDS}
           error={errors.fields.kind}
           disabled={editing}

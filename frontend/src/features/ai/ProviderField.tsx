@@ -52,10 +52,3 @@ export function ProviderField({
     />
   );
 }
-
-/** The name of the chosen provider (to filter its models), or null for the default. */
-export function useProviderName(tenantId: string, providerId: string): string | null {
-  const providers = useAiProviders(tenantId);
-  if (!providerId) return null;
-  return providers.data?.find((p) => p.id === providerId)?.name ?? null;
-}

@@ -1,13 +1,17 @@
+import { useState } from 'react';
+
 import type { ApiKeyRead } from '../../client';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 
 function ApiKeyStatus({ apiKey }: { apiKey: ApiKeyRead }) {
+  // "Expired" as of when the row appeared, so that a re-render does not flip it by itself.
+  const [now] = useState(Date.now);
   if (apiKey.revoked_at) {
     return <Badge tone="danger">Revoked {formatDate(apiKey.revoked_at)}</Badge>;
   }
-  if (apiKey.expires_at && new Date(apiKey.expires_at).getTime() <= Date.now()) {
+  if (apiKey.expires_at && new Date(apiKey.expires_at).getTime() <= now) {
     return <Badge tone="warning">Expired</Badge>;
   }
   return <Badge tone="success">Active</Badge>;

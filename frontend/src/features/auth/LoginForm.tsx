@@ -28,7 +28,6 @@ export function LoginForm({ onSignedIn }: { onSignedIn: (session: SessionRead) =
         onChange={(event) => setEmail(event.target.value)}
         error={errors.fields.email}
         required
-        autoFocus
       />
       <TextField
         label="Password"

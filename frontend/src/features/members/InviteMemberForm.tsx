@@ -7,6 +7,7 @@ import { Button } from '../../components/Button';
 import { FormError, SelectField, TextField } from '../../components/Field';
 import { InvitationLinkPanel } from './InvitationLinkPanel';
 import { assignableRoles } from './roles';
+import { optionValue } from '../../lib/guards';
 
 export interface InviteMemberFormProps {
   tenantId: string;
@@ -65,7 +66,10 @@ export function InviteMemberForm({ tenantId, myRole }: InviteMemberFormProps) {
       <SelectField
         label="Role"
         value={role}
-        onChange={(event) => setRole(event.target.value as Role)}
+        onChange={(event) => {
+          const value = optionValue(assignableRoles(myRole), event.target.value);
+          if (value) setRole(value);
+        }}
         error={errors.fields.role}
         options={assignableRoles(myRole)}
       />

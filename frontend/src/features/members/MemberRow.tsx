@@ -3,6 +3,7 @@ import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { formatDate } from '../../lib/format';
 import { assignableRoles, mayManage, ROLES } from './roles';
+import { optionValue } from '../../lib/guards';
 
 export interface MemberRowProps {
   member: MemberRead;
@@ -31,7 +32,10 @@ export function MemberRow({ member, myRole, isMe, busy, onChangeRole, onRemove }
             aria-label={`Role of ${member.email}`}
             value={member.role}
             disabled={busy}
-            onChange={(event) => onChangeRole(event.target.value as Role)}
+            onChange={(event) => {
+              const value = optionValue(assignableRoles(myRole), event.target.value);
+              if (value) onChangeRole(value);
+            }}
             className="rounded-control border border-surface-strong bg-surface px-2 py-1 text-sm"
           >
             {assignableRoles(myRole).map((role) => (

@@ -18,7 +18,7 @@ export function CreateWorkspaceCard() {
     event.preventDefault();
     create.mutate(
       { name: name.trim(), timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' },
-      { onSuccess: (tenant) => navigate(`/w/${tenant.id}`) },
+      { onSuccess: (tenant) => void navigate(`/w/${tenant.id}`) },
     );
   }
 

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { http } from 'msw';
+import { http, type PathParams } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import type { AgentRead } from '../../client';
+import type { AgentRead, AgentUpdate } from '../../client';
 import {
   AGENT_ID,
   agent,
@@ -32,11 +32,11 @@ function serveAgent(current: () => AgentRead) {
 describe('AgentPage', () => {
   it('PATCHes only the changed fields and shows a 422 field error next to its field', async () => {
     let current = agent;
-    const sent: Record<string, unknown>[] = [];
+    const sent: AgentUpdate[] = [];
     serveAgent(() => current);
     server.use(
-      http.patch(AGENT, async ({ request }) => {
-        const body = (await request.json()) as Record<string, unknown>;
+      http.patch<PathParams, AgentUpdate>(AGENT, async ({ request }) => {
+        const body = await request.json();
         sent.push(body);
         if (body.language === 'not a tag') {
           return problemResponse(
@@ -51,7 +51,15 @@ describe('AgentPage', () => {
             }),
           );
         }
-        current = { ...current, ...(body as Partial<AgentRead>), version: current.version + 1 };
+        // The fields this test edits, stored as the API would.
+        current = {
+          ...current,
+          name: body.name ?? current.name,
+          language: body.language ?? current.language,
+          tools: body.tools ?? current.tools,
+          temperature: body.temperature ?? current.temperature,
+          version: current.version + 1,
+        };
         return json(current);
       }),
     );

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { http } from 'msw';
+import { http, type PathParams } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import type { AiSettingsRead, AiSettingsUpdate, ProviderRead } from '../../client';
+import type { AiSettingsRead, AiSettingsUpdate, ProviderCreate, ProviderRead } from '../../client';
 import { lastDays } from '../../features/ai/usage/usageData';
 import {
   keylessProvider,
@@ -39,11 +39,11 @@ describe('AiPage', () => {
   it('explains offline mode and shows keys only as their last four characters', async () => {
     const providers = [keylessProvider, provider];
     serveAi(providers);
-    let sent: Record<string, unknown> | undefined;
+    let sent: ProviderCreate | undefined;
     const secret = 'sk-live-abcdefghijklmnop9876';
     server.use(
-      http.post(api(`${AI}/providers`), async ({ request }) => {
-        sent = (await request.json()) as Record<string, unknown>;
+      http.post<PathParams, ProviderCreate>(api(`${AI}/providers`), async ({ request }) => {
+        sent = await request.json();
         const created: ProviderRead = {
           ...provider,
           id: '8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b',
@@ -126,8 +126,8 @@ describe('AiPage', () => {
     serveAi([provider]);
     let sent: AiSettingsUpdate | undefined;
     server.use(
-      http.put(api(`${AI}/settings`), async ({ request }) => {
-        sent = (await request.json()) as AiSettingsUpdate;
+      http.put<PathParams, AiSettingsUpdate>(api(`${AI}/settings`), async ({ request }) => {
+        sent = await request.json();
         const saved: AiSettingsRead = {
           ...offlineSettings,
           embedding_provider_id: sent.embedding_provider_id ?? null,

@@ -1,5 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { http } from 'msw';
+
+import type { FeatureFlagSet } from '../../client';
 import { describe, expect, it } from 'vitest';
 
 import { featureFlags, OTHER_TENANT_ID, problem, TENANT_ID } from '../../test/fixtures';
@@ -13,8 +15,8 @@ describe('FeatureFlagsPage', () => {
     const calls: string[] = [];
     server.use(
       http.get(FLAGS, () => json(featureFlags())),
-      http.put(`${FLAGS}/:key`, async ({ params, request }) => {
-        const body = (await request.json()) as { enabled: boolean };
+      http.put<{ key: string }, FeatureFlagSet>(`${FLAGS}/:key`, async ({ params, request }) => {
+        const body = await request.json();
         calls.push(`PUT ${String(params.key)} ${JSON.stringify(body)}`);
         return json(featureFlags({ [String(params.key)]: body.enabled }));
       }),

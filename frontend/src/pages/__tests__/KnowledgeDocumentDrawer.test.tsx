@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { delay, http } from 'msw';
+import { delay, http, type PathParams } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { ChunkRead, ChunkUpdate, DocumentRead, DocumentUpdate } from '../../client';
@@ -62,17 +62,20 @@ describe('Knowledge document drawer', () => {
     let sent: DocumentUpdate | undefined;
     serveDocument(() => current);
     server.use(
-      http.patch(`${KNOWLEDGE}/documents/${DOCUMENT_ID}`, async ({ request }) => {
-        sent = (await request.json()) as DocumentUpdate;
-        current = {
-          ...current,
-          title: sent.title ?? current.title,
-          tags: [...(sent.tags ?? current.tags)].sort(),
-          collection_id:
-            sent.collection_id === undefined ? current.collection_id : sent.collection_id,
-        };
-        return json(current);
-      }),
+      http.patch<PathParams, DocumentUpdate>(
+        `${KNOWLEDGE}/documents/${DOCUMENT_ID}`,
+        async ({ request }) => {
+          sent = await request.json();
+          current = {
+            ...current,
+            title: sent.title ?? current.title,
+            tags: [...(sent.tags ?? current.tags)].sort(),
+            collection_id:
+              sent.collection_id === undefined ? current.collection_id : sent.collection_id,
+          };
+          return json(current);
+        },
+      ),
     );
     const { user } = renderApp(DOCUMENT_PAGE);
 
@@ -149,10 +152,10 @@ describe('Knowledge document drawer', () => {
       () => chunk,
     );
     server.use(
-      http.patch(
+      http.patch<PathParams, ChunkUpdate>(
         `${KNOWLEDGE}/documents/${DOCUMENT_ID}/chunks/${firstChunk.id}`,
         async ({ request }) => {
-          sent = (await request.json()) as ChunkUpdate;
+          sent = await request.json();
           await delay(150);
           chunk = { ...firstChunk, text: sent.text, token_count: 9 };
           return json(chunk);

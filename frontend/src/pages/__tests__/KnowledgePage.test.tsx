@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { http } from 'msw';
+import { http, type PathParams } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { INDEXING_POLL_MS } from '../../api/useKnowledge';
@@ -201,8 +201,8 @@ describe('KnowledgePage', () => {
     let sent: SearchRequest | undefined;
     server.use(
       http.get(`${KNOWLEDGE}/documents`, () => json(documentPage([readyDocument]))),
-      http.post(`${KNOWLEDGE}/search`, async ({ request }) => {
-        sent = (await request.json()) as SearchRequest;
+      http.post<PathParams, SearchRequest>(`${KNOWLEDGE}/search`, async ({ request }) => {
+        sent = await request.json();
         return json(searchResponse);
       }),
     );
@@ -282,11 +282,15 @@ describe('KnowledgePage', () => {
     let deleted = false;
     server.use(
       http.get(`${KNOWLEDGE}/collections`, () => json(collections)),
-      http.patch(`${KNOWLEDGE}/collections/${COLLECTION_ID}`, async ({ request }) => {
-        renamed = (await request.json()) as CollectionUpdate;
-        collections = [{ ...pricingCollection, name: 'Prices' }];
-        return json(collections[0]!);
-      }),
+      http.patch<PathParams, CollectionUpdate>(
+        `${KNOWLEDGE}/collections/${COLLECTION_ID}`,
+        async ({ request }) => {
+          renamed = await request.json();
+          const prices: CollectionRead = { ...pricingCollection, name: 'Prices' };
+          collections = [prices];
+          return json(prices);
+        },
+      ),
       http.delete(`${KNOWLEDGE}/collections/${COLLECTION_ID}`, () => {
         deleted = true;
         collections = [];
@@ -350,8 +354,8 @@ describe('KnowledgePage', () => {
       http.get(`${KNOWLEDGE}/collections`, () =>
         json(sent.length === 2 ? [pricingCollection, created] : [pricingCollection]),
       ),
-      http.post(`${KNOWLEDGE}/collections`, async ({ request }) => {
-        sent.push((await request.json()) as CollectionCreate);
+      http.post<PathParams, CollectionCreate>(`${KNOWLEDGE}/collections`, async ({ request }) => {
+        sent.push(await request.json());
         if (sent.length === 1) {
           return problemResponse(
             problem(409, 'conflict', 'Conflict', {
@@ -408,11 +412,14 @@ describe('KnowledgePage', () => {
     server.use(
       ...knowledgeDefaults({ collections: [pricingCollection] }),
       http.get(`${KNOWLEDGE}/documents`, () => json(documentPage([readyDocument, other]))),
-      http.patch(`${KNOWLEDGE}/documents/:id`, async ({ request, params }) => {
-        const body = (await request.json()) as DocumentUpdate;
-        patched.push({ id: String(params.id), body });
-        return json({ ...readyDocument, id: String(params.id), collection_id: COLLECTION_ID });
-      }),
+      http.patch<{ id: string }, DocumentUpdate>(
+        `${KNOWLEDGE}/documents/:id`,
+        async ({ request, params }) => {
+          const body = await request.json();
+          patched.push({ id: String(params.id), body });
+          return json({ ...readyDocument, id: String(params.id), collection_id: COLLECTION_ID });
+        },
+      ),
     );
     const { user } = renderApp(PAGE);
 
@@ -434,8 +441,8 @@ describe('KnowledgePage', () => {
     server.use(
       ...knowledgeDefaults({ collections: [pricingCollection] }),
       http.get(`${KNOWLEDGE}/documents`, () => json(documentPage([readyDocument]))),
-      http.post(`${KNOWLEDGE}/search`, async ({ request }) => {
-        sent = (await request.json()) as SearchRequest;
+      http.post<PathParams, SearchRequest>(`${KNOWLEDGE}/search`, async ({ request }) => {
+        sent = await request.json();
         return json(searchResponse);
       }),
     );

@@ -1,7 +1,8 @@
 import { screen } from '@testing-library/react';
-import { http } from 'msw';
+import { http, type PathParams } from 'msw';
 import { describe, expect, it } from 'vitest';
 
+import type { TenantUpdate } from '../../client';
 import { problem, TENANT_ID, workspace } from '../../test/fixtures';
 import { renderApp } from '../../test/renderApp';
 import { api, json, problemResponse, server } from '../../test/server';
@@ -13,8 +14,8 @@ describe('WorkspaceSettingsPage', () => {
     const sent: unknown[] = [];
     server.use(
       http.get(WORKSPACE, () => json(workspace)),
-      http.patch(WORKSPACE, async ({ request }) => {
-        const body = (await request.json()) as Record<string, string>;
+      http.patch<PathParams, TenantUpdate>(WORKSPACE, async ({ request }) => {
+        const body = await request.json();
         sent.push(body);
         if (body.slug === 'taken') {
           return problemResponse(

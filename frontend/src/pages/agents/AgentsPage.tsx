@@ -2,6 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 
 import type { AgentListParams } from '../../api/keys';
+import type { AgentStatus } from '../../client';
 import { useAgents } from '../../api/useAgents';
 import { useWorkspaceRole } from '../../api/useTenants';
 import { Button } from '../../components/Button';
@@ -10,7 +11,7 @@ import { Pager } from '../../components/Pager';
 import { ListSkeleton } from '../../components/Skeleton';
 import { EmptyState, ErrorState } from '../../components/States';
 import { SearchStatusFilters, type SearchStatusValues } from '../../components/SearchStatusFilters';
-import { STATUSES } from '../../features/agents/labels';
+import { isAgentStatus, STATUSES } from '../../features/agents/labels';
 import { AgentTable } from '../../features/agents/AgentTable';
 import { ImportAgentButton } from '../../features/agents/ImportAgentButton';
 import { useTenantId } from '../../layout/useTenantId';
@@ -20,9 +21,10 @@ const PAGE_SIZE = 25;
 /** Filters and page live in the URL, so a search survives reloads and the back button. */
 function useListParams(): [AgentListParams, (next: Partial<AgentListParams>) => void] {
   const [search, setSearch] = useSearchParams();
+  const status = search.get('status') ?? '';
   const params: AgentListParams = {
     q: search.get('q') ?? '',
-    status: search.get('status') ?? '',
+    status: isAgentStatus(status) ? status : '',
     limit: PAGE_SIZE,
     offset: Math.max(0, Number(search.get('offset')) || 0),
   };
@@ -52,12 +54,12 @@ export function AgentsPage() {
   const [params, setParams] = useListParams();
   const agents = useAgents(tenantId, params);
   const filtered = params.q !== '' || params.status !== '';
-  const filters = useMemo<SearchStatusValues>(
+  const filters = useMemo<SearchStatusValues<AgentStatus>>(
     () => ({ q: params.q, status: params.status }),
     [params.q, params.status],
   );
   const changeFilters = useCallback(
-    (next: SearchStatusValues) => setParams({ ...next, offset: 0 }),
+    (next: SearchStatusValues<AgentStatus>) => setParams({ ...next, offset: 0 }),
     [setParams],
   );
 
@@ -73,7 +75,7 @@ export function AgentsPage() {
           canManage ? (
             <div className="flex gap-2">
               <ImportAgentButton tenantId={tenantId} />
-              <Button onClick={() => navigate('new')}>New agent</Button>
+              <Button onClick={() => void navigate('new')}>New agent</Button>
             </div>
           ) : null
         }
@@ -105,7 +107,9 @@ export function AgentsPage() {
           ) : (
             <EmptyState
               title="No agents yet"
-              action={canManage ? <Button onClick={() => navigate('new')}>New agent</Button> : null}
+              action={
+                canManage ? <Button onClick={() => void navigate('new')}>New agent</Button> : null
+              }
             >
               An agent answers your leads with the instructions, model and knowledge you give it.
               Create one, or import one exported from another workspace.

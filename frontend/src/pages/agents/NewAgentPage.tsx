@@ -41,7 +41,7 @@ export function NewAgentPage() {
             error={create.error}
             onSubmit={(values) =>
               create.mutate(agentBody(values), {
-                onSuccess: (agent) => navigate(`${list}/${agent.id}`, { replace: true }),
+                onSuccess: (agent) => void navigate(`${list}/${agent.id}`, { replace: true }),
               })
             }
           />

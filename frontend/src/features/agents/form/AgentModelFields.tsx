@@ -1,8 +1,9 @@
 import { useId } from 'react';
 
+import { useProviderName } from '../../../api/useAiProviders';
 import { TextField } from '../../../components/Field';
 import { ModelField } from '../../ai/ModelField';
-import { ProviderField, useProviderName } from '../../ai/ProviderField';
+import { ProviderField } from '../../ai/ProviderField';
 import { MAX_OUTPUT_TOKENS } from './agentValues';
 import type { AgentFieldsProps } from './AgentProfileFields';
 

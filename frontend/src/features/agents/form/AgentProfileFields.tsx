@@ -1,10 +1,10 @@
 import { useId } from 'react';
 
-import type { AgentStatus } from '../../../client';
 import { SelectField, TextAreaField, TextField } from '../../../components/Field';
 import { COMMON_LOCALES } from '../../workspace/choices';
 import { STATUSES } from '../labels';
 import type { AgentValues, SetAgentValue } from './agentValues';
+import { optionValue } from '../../../lib/guards';
 
 export interface AgentFieldsProps {
   values: AgentValues;
@@ -43,7 +43,10 @@ export function AgentProfileFields({ values, set, errors }: AgentFieldsProps) {
       <SelectField
         label="Status"
         value={values.status}
-        onChange={(event) => set('status', event.target.value as AgentStatus)}
+        onChange={(event) => {
+          const status = optionValue(STATUSES, event.target.value);
+          if (status) set('status', status);
+        }}
         error={errors.status}
         options={STATUSES}
         hint={status?.description}

@@ -42,10 +42,7 @@ export interface AgentValues {
 export type SetAgentValue = <K extends keyof AgentValues>(key: K, value: AgentValues[K]) => void;
 
 export function emptyDays(): Record<Weekday, TimeRange[]> {
-  return Object.fromEntries(WEEKDAYS.map((day) => [day.key, []])) as unknown as Record<
-    Weekday,
-    TimeRange[]
-  >;
+  return { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
 }
 
 /** Monday to Friday, 9 to 6: where someone who switches working hours on usually starts. */
@@ -168,9 +165,15 @@ export function canonical(value: unknown): string {
 export function agentChanges(initial: AgentValues, values: AgentValues): AgentUpdate {
   const before = agentBody(initial);
   const after = agentBody(values);
-  const changes: Record<string, unknown> = {};
+  const changes: Partial<AgentBody> = {};
   for (const field of CONFIG_FIELD_NAMES) {
-    if (canonical(before[field]) !== canonical(after[field])) changes[field] = after[field];
+    if (canonical(before[field]) !== canonical(after[field])) copyField(changes, after, field);
   }
-  return changes as AgentUpdate;
+  return changes;
+}
+
+type AgentBody = ReturnType<typeof agentBody>;
+
+function copyField<K extends keyof AgentBody>(to: Partial<AgentBody>, from: AgentBody, key: K) {
+  to[key] = from[key];
 }

@@ -1,10 +1,4 @@
-import type {
-  AgentRead,
-  AgentStatus,
-  AgentTool,
-  KnowledgeScope,
-  ProviderRead,
-} from '../../../client';
+import type { AgentRead, AgentTool, KnowledgeScope, ProviderRead } from '../../../client';
 import { agentBody, agentValues, canonical } from '../form/agentValues';
 import { CONFIG_FIELD_NAMES, statusInfo, toolLabel, WEEKDAYS, type ConfigField } from '../labels';
 
@@ -12,7 +6,7 @@ export type AgentConfigBody = ReturnType<typeof agentBody>;
 
 /** A configuration (the agent's, or a version's snapshot) in one normal form, to compare. */
 export function configOf(agent: AgentRead, snapshot?: Record<string, unknown>): AgentConfigBody {
-  return agentBody(agentValues(snapshot ? ({ ...agent, ...snapshot } as AgentRead) : agent));
+  return agentBody(agentValues(snapshot ? { ...agent, ...snapshot } : agent));
 }
 
 /** The fields whose values differ between two configurations. */
@@ -53,7 +47,7 @@ export function describeValue(
 ): string {
   switch (field) {
     case 'status':
-      return statusInfo(config.status as AgentStatus).label;
+      return statusInfo(config.status).label;
     case 'provider_id':
       if (!config.provider_id) return 'Workspace default';
       return providers?.find((p) => p.id === config.provider_id)?.name ?? 'A deleted provider';

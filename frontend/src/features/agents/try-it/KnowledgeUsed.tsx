@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 
 import type { PreviewContext } from '../../../client';
 import { Badge } from '../../../components/Badge';
-import { knowledgeDocumentPath } from '../../knowledge/documents/listParams';
+import { knowledgeDocumentPath } from '../../knowledge/links';
 import { contextSummary } from './conversation';
 
 function UsedBadge({ used }: { used: boolean }) {

@@ -24,7 +24,7 @@ export function Drawer({ title, onClose, children }: DrawerProps) {
   });
 
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     panel.current?.focus();
 
     function onKeyDown(event: KeyboardEvent) {
@@ -59,6 +59,8 @@ export function Drawer({ title, onClose, children }: DrawerProps) {
 
   return createPortal(
     <div
+      // The backdrop is only a pointer shortcut: Escape and the close button do the same.
+      role="presentation"
       className="fixed inset-0 z-30 flex justify-end bg-ink/30"
       onMouseDown={(event) => {
         if (event.target === event.currentTarget) onClose();

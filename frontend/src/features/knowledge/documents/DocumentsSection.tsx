@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 
 import { useCollections } from '../../../api/useKnowledgeCollections';
 import { useKnowledgeStats } from '../../../api/useKnowledgeStats';
+import type { DocumentStatus } from '../../../client';
 import { Button } from '../../../components/Button';
 import { Card } from '../../../components/Card';
 import {
@@ -35,11 +36,14 @@ export function DocumentsSection({
   const total = useKnowledgeStats(tenantId).data?.total_documents;
   const [creating, setCreating] = useState(false);
   const selected = collections.data?.find((c) => c.id === state.collection) ?? null;
-  const filters = useMemo<SearchStatusValues>(
+  const filters = useMemo<SearchStatusValues<DocumentStatus>>(
     () => ({ q: state.q, status: state.status }),
     [state.q, state.status],
   );
-  const changeFilters = useCallback((next: SearchStatusValues) => onChange(next), [onChange]);
+  const changeFilters = useCallback(
+    (next: SearchStatusValues<DocumentStatus>) => onChange(next),
+    [onChange],
+  );
 
   return (
     <Card

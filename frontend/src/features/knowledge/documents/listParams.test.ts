@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { documentListQuery } from '../../../api/useKnowledge';
-import {
-  knowledgeDocumentPath,
-  listParamsOf,
-  readKnowledgeUrl,
-  writeKnowledgeUrl,
-} from './listParams';
+import { knowledgeDocumentPath } from '../links';
+import { listParamsOf, readKnowledgeUrl, writeKnowledgeUrl } from './listParams';
 
 const COLLECTION = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const DOCUMENT = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';

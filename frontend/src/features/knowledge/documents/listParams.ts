@@ -64,9 +64,3 @@ export function writeKnowledgeUrl(
   if (filterChanged && !('offset' in next)) merged.delete('offset');
   return merged;
 }
-
-/** The knowledge page with one document open in its drawer, for links from other pages. */
-export function knowledgeDocumentPath(tenantId: string, documentId: string): string {
-  const search = writeKnowledgeUrl(new URLSearchParams(), { document: documentId });
-  return `/w/${tenantId}/knowledge?${search.toString()}`;
-}

@@ -4,12 +4,13 @@ import {
   SearchStatusFilters,
   type SearchStatusValues,
 } from '../../../components/SearchStatusFilters';
+import type { EntityType } from '../../../client';
 import { ENTITY_TYPES } from './graphData';
 
 export interface EntityFilterValues {
   q: string;
   /** An entity type, or '' for every type. */
-  type: string;
+  type: EntityType | '';
 }
 
 /** A name search (sent once typing pauses) and a type select, above the entity list. */
@@ -22,7 +23,7 @@ export function EntityFilters({
 }) {
   const filters = useMemo(() => ({ q: value.q, status: value.type }), [value.q, value.type]);
   const change = useCallback(
-    (next: SearchStatusValues) => onChange({ q: next.q, type: next.status }),
+    (next: SearchStatusValues<EntityType>) => onChange({ q: next.q, type: next.status }),
     [onChange],
   );
   return (

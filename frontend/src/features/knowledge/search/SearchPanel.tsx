@@ -8,13 +8,8 @@ import { FormError } from '../../../components/Field';
 import { ListSkeleton } from '../../../components/Skeleton';
 import { SearchFilters } from './SearchFilters';
 import { SearchResults } from './SearchResults';
-import {
-  RESULT_LIMITS,
-  SEARCH_MODES,
-  searchRequest,
-  type SearchForm,
-  type SearchMode,
-} from './searchRequest';
+import { RESULT_LIMITS, SEARCH_MODES, searchRequest, type SearchForm } from './searchRequest';
+import { optionValue } from '../../../lib/guards';
 
 const SELECT = 'rounded-control border border-surface-strong bg-surface px-3 py-2 text-sm text-ink';
 
@@ -63,7 +58,10 @@ export function SearchPanel({ tenantId, collections, documentHref }: SearchPanel
           <select
             aria-label="Search mode"
             value={form.mode}
-            onChange={(event) => set('mode', event.target.value as SearchMode)}
+            onChange={(event) => {
+              const mode = optionValue(SEARCH_MODES, event.target.value);
+              if (mode) set('mode', mode);
+            }}
             className={SELECT}
           >
             {SEARCH_MODES.map((m) => (
