@@ -58,9 +58,10 @@ test: install
 	$(MAKE) --no-print-directory frontend-check
 	$(BIN)/pytest --cov --cov-report=term --cov-report=xml:coverage.xml $(PYTEST_ARGS)
 
-lint: install
+lint: install $(FRONTEND_STAMP)
 	$(BIN)/ruff check backend worker migrations bench
 	$(BIN)/lint-imports --no-cache
+	cd frontend && npm run lint
 
 format: install $(FRONTEND_STAMP)
 	$(BIN)/ruff format backend worker migrations bench

@@ -29,5 +29,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // A guard against hangs, not a speed target: CI machines share their cores.
+    testTimeout: 20_000,
   },
 });
