@@ -99,6 +99,7 @@ def api() -> None:
         port=settings.port,
         log_config=None,
         server_header=False,
+        proxy_headers=False,  # FORWARDED_ALLOW_IPS is applied by the app (core.forwarded)
     )
 
 

@@ -26,7 +26,7 @@ WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 
 APP_SERVICES = ("api", "worker", "migrate")
 # Environment variables of app containers that are read by a library, not by Settings.
-NON_SETTINGS_ENV = {"FORWARDED_ALLOW_IPS"}  # uvicorn
+NON_SETTINGS_ENV: set[str] = set()
 # Values substituted for ${VAR} in compose files when checking them.
 COMPOSE_TEST_ENV = {"DOMAIN": "agents.example.com"}
 

@@ -105,7 +105,7 @@ class RateLimiter:
 
 
 def client_ip(request: Request) -> str:
-    """The peer address (uvicorn's --proxy-headers resolves X-Forwarded-For for trusted proxies)."""
+    """The client's address (`core.forwarded` resolves X-Forwarded-For from trusted proxies)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -6,6 +6,7 @@ Every field is read from the environment (upper-case name) or from a file named 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from functools import lru_cache
@@ -84,6 +85,9 @@ class Settings(BaseSettings):
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
     cookie_secure: bool | None = None
     trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Addresses or networks of the reverse proxies whose X-Forwarded-* headers are believed
+    # ("*": whoever can reach the API, for a port only the proxy can reach).
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
     invitation_ttl_hours: int = Field(default=24 * 7, ge=1)
 
@@ -163,6 +167,21 @@ class Settings(BaseSettings):
             if value.strip().startswith("["):
                 return json.loads(value)
             return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("forwarded_allow_ips", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _known_proxies(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item != "*":
+                ipaddress.ip_network(item, strict=False)  # ValueError names the entry
         return value
 
     @field_validator("work_sweep_seconds")

@@ -90,13 +90,9 @@ def check_same_origin(request: Request, settings: Settings) -> None:
         raise CsrfRejected(f"Cross-site request from {origin or 'an unknown origin'} refused")
     if origin is None:
         return
+    # Behind a configured proxy, the URL already carries the forwarded scheme and host.
     own = f"{request.url.scheme}://{request.url.netloc}"
-    forwarded_host = request.headers.get("x-forwarded-host")
-    allowed = {own}
-    if forwarded_host:
-        proto = request.headers.get("x-forwarded-proto", request.url.scheme)
-        allowed.add(f"{proto}://{forwarded_host}")
-    if origin.rstrip("/") not in allowed:
+    if origin.rstrip("/") != own:
         raise CsrfRejected(f"Cross-origin request from {origin} refused")
 
 
