@@ -1,20 +1,15 @@
-"""Text PostgreSQL can store: one rule, applied wherever text comes in.
-
-PostgreSQL `text` cannot hold NUL (U+0000), and UTF-8 cannot encode a lone surrogate
-(U+D800-U+DFFF, which JSON's `\\ud800` escapes can produce); either makes asyncpg fail the whole
-statement. So text that a person sends is refused with a 422 naming the field:
+"""Text PostgreSQL cannot store (the rule: `core.text.storable`) refused wherever a person sends
+it, with a 422 naming the field:
 
 - request bodies: every `InputModel` checks every string it receives (`core.schemas`);
 - path and query parameters and form fields, uploaded file names included:
   `refuse_unstorable_input`, a dependency of every route (`main.py`).
 
-Text that comes out of a file (parsing) cannot be sent again, so it is stripped instead
-(`strip_unstorable`).
+Text read from a file (parsing) cannot be sent again, so it is stripped instead.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from fastapi import Request
@@ -23,22 +18,11 @@ from pydantic import BaseModel, SecretBytes, SecretStr
 from starlette.datastructures import UploadFile
 
 from agentplatform.core.errors import FieldError, ValidationFailed
+from agentplatform.core.text.storable import strip_unstorable, unstorable_reason
 
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 CODE = "string_unstorable"
 
 Path = tuple[str | int, ...]
-
-
-def unstorable_reason(text: str) -> str | None:
-    """Why `text` cannot be stored, or None if it can."""
-    found = UNSTORABLE.search(text)
-    if found is None:
-        return None
-    char = found.group()
-    if char == "\x00":
-        return "Text may not contain NUL (\\u0000)"
-    return f"Text may not contain a lone surrogate (\\u{ord(char):04x})"
 
 
 def find_unstorable(value: object, path: Path = ()) -> tuple[Path, str] | None:
@@ -66,11 +50,6 @@ def find_unstorable(value: object, path: Path = ()) -> tuple[Path, str] | None:
             if found is not None:
                 return found
     return None
-
-
-def strip_unstorable(text: str) -> str:
-    """`text` without the characters PostgreSQL cannot store (for text read from files)."""
-    return UNSTORABLE.sub("", text)
 
 
 def describe(path: Path, reason: str) -> str:
