@@ -112,7 +112,7 @@ async def _ingest(database_url: str, data_dir: Path, paragraphs: int) -> tuple[i
     data = _document(paragraphs)
     tenant_id, document_id = uuid.uuid4(), uuid.uuid4()
     digest = uuid.uuid4().hex * 2
-    key = storage_key(tenant_id, digest)
+    key = storage_key(tenant_id, digest, document_id)
     await storage.put(key, data)
     async with maker() as session, session.begin():
         await session.execute(

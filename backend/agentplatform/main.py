@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.constants import REF_PREFIX, REF_TEMPLATE
 from fastapi.routing import APIRoute
 from starlette.types import Scope
@@ -29,6 +29,7 @@ from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings, get_settings
 from agentplatform.core.spa import mount_spa
+from agentplatform.core.storable import refuse_unstorable_input
 from agentplatform.domains import DOMAINS
 from agentplatform.ops.router import router as ops_router
 
@@ -116,6 +117,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         docs_url="/docs",
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
+        # Every route: parameters and form fields PostgreSQL could not store are a 422.
+        dependencies=[Depends(refuse_unstorable_input)],
     )
     app.state.settings = settings
     install_error_handlers(app)

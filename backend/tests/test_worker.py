@@ -203,6 +203,7 @@ def test_worker_settings() -> None:
         "sweep_stale_work",
         "recheck_knowledge",
         "tend_knowledge_graph",
+        "sweep_stored_files",
     }
     assert WorkerSettings.retry_jobs is True
     assert WorkerSettings.max_tries == 5

@@ -6,6 +6,7 @@ from agentplatform.ai.events import AI_SETTINGS_CHANGED
 from agentplatform.core.domain import Domain
 from agentplatform.knowledge.deps import KNOWLEDGE_READ, KNOWLEDGE_WRITE
 from agentplatform.knowledge.documents import models as documents_models
+from agentplatform.knowledge.documents import tasks as documents_tasks
 from agentplatform.knowledge.documents.router import router as documents_router
 from agentplatform.knowledge.graph import models as graph_models
 from agentplatform.knowledge.graph import tasks as graph_tasks
@@ -42,6 +43,14 @@ DOMAIN = Domain(
             second=15,  # every minute, off the work sweep's second
             unique=True,
             timeout=120,
+        ),
+        cron(
+            documents_tasks.sweep_stored_files,
+            name="sweep_stored_files",
+            minute=47,  # hourly, off the other sweeps' minutes
+            second=45,
+            unique=True,
+            timeout=900,
         ),
     ),
     scopes=(KNOWLEDGE_READ, KNOWLEDGE_WRITE),

@@ -7,6 +7,7 @@ import zipfile
 
 import docx
 import pytest
+from agentplatform.core.text.storable import unstorable_reason
 from agentplatform.knowledge.documents import parsing
 from agentplatform.knowledge.documents.parsing import (
     CSV_ROWS_PER_BLOCK,
@@ -435,6 +436,56 @@ def test_plain_text_paragraphs_lists_and_encodings() -> None:
 def test_control_characters_are_removed() -> None:
     document = parse(b"Total:\x00 42\x07 EUR", DocumentType.TEXT)
     assert document.blocks == [Block(BlockKind.PARAGRAPH, "Total: 42 EUR")]
+
+
+def pdf_with_to_unicode(cmap: bytes, text: bytes) -> bytes:
+    """A one-page PDF whose Helvetica text is mapped to Unicode by the `bfchar` lines `cmap`."""
+    to_unicode = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Custom def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        + cmap
+        + b" endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    content = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%b\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n%b\nendstream" % (len(to_unicode), to_unicode),
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%b\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def test_text_postgresql_cannot_store_is_stripped_from_every_type() -> None:
+    # A broken ToUnicode map turns "A" into a lone surrogate and "C" into NUL.
+    cmap = b"3 beginbfchar <41> <D800> <42> <0042> <43> <0000> endbfchar"
+    pdf = parse(pdf_with_to_unicode(cmap, b"BABCB words here"), DocumentType.PDF)
+    assert [block.text for block in pdf.blocks] == ["BBB words here"]
+    samples = {
+        DocumentType.TEXT: b"Total:\x00 42",
+        DocumentType.MARKDOWN: b"# Ti\x00tle\n\n```\ncode\x00 block\n```\n",
+        DocumentType.HTML: b"<h1>H\x00i</h1><p>p\x00 &#0; &#xD800;</p><pre>pre\x00</pre>",
+        DocumentType.CSV: b"a,b\n1\x00,2\n",
+    }
+    for doc_type, data in samples.items():
+        document = parse(data, doc_type)
+        for text in [document.title or "", *(block.text for block in document.blocks)]:
+            assert unstorable_reason(text) is None, (doc_type, text)
 
 
 def test_inputs_above_max_bytes_are_refused() -> None:

@@ -1,1 +1,1 @@
-"""Text helpers every domain may use: sentence splitting and stop words."""
+"""Text helpers every domain may use: sentence splitting, stop words, what PostgreSQL can store."""

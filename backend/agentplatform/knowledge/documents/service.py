@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.core.db import escape_like
+from agentplatform.core.db import escape_like, utcnow
 from agentplatform.core.errors import (
     Conflict,
     FieldError,
@@ -125,9 +127,8 @@ async def add_document(
                 FieldError.at("body.file", f"duplicate of document {existing.id}", "duplicate")
             ],
         )
-    key = storage_key(tenant_id, digest)
-    await storage.put(key, data)
     document = Document(
+        id=uuid.uuid4(),
         tenant_id=tenant_id,
         collection_id=collection_id,
         title=(title or filename or "Untitled")[:300],
@@ -136,14 +137,33 @@ async def add_document(
         content_type=doc_type.value,
         size_bytes=len(data),
         sha256=digest,
-        storage_key=key,
         tags=sorted(set(tags or [])),
         attempts=0,
     )
-    session.add(document)
-    await session.flush()
-    queue_indexing(session, document)
+    document.storage_key = storage_key(tenant_id, digest, document.id)
+    await storage.put(document.storage_key, data)
+    try:
+        session.add(document)
+        await _flush_new(session, document)
+        queue_indexing(session, document)
+    except BaseException:
+        # Nothing refers to the file. (If the commit fails later, the sweep removes it.)
+        await storage.delete(document.storage_key)
+        raise
     return document
+
+
+async def _flush_new(session: AsyncSession, document: Document) -> None:
+    """A 409 when the same content was added meanwhile (by a request running alongside)."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if "uq_document_tenant_id_sha256" not in str(exc.orig):
+            raise
+        raise Conflict(
+            "This file was added to the knowledge base meanwhile",
+            errors=[FieldError.at("body.file", "duplicate of another document", "duplicate")],
+        ) from exc
 
 
 async def add_url_document(
@@ -167,6 +187,7 @@ async def add_url_document(
             errors=[FieldError.at("body.url", f"duplicate of document {existing.id}", "duplicate")],
         )
     document = Document(
+        id=uuid.uuid4(),
         tenant_id=tenant_id,
         collection_id=collection_id,
         title=(title or url)[:300],
@@ -175,10 +196,10 @@ async def add_url_document(
         content_type=DocumentType.HTML.value,  # until the worker sees the page
         size_bytes=0,
         sha256=digest,
-        storage_key=storage_key(tenant_id, digest),
         tags=sorted(set(tags or [])),
         attempts=0,
     )
+    document.storage_key = storage_key(tenant_id, digest, document.id)
     session.add(document)
     await session.flush()
     queue_indexing(session, document)
@@ -225,6 +246,44 @@ async def delete_document(
     await session.delete(document)
     await session.flush()
     await storage.delete(key)
+
+
+#: A stored file younger than this is left alone by the sweep, whether or not a row refers to
+#: it yet: the request that wrote it may still be running (its row is flushed right after).
+STORED_FILE_GRACE = timedelta(hours=1)
+_SWEEP_BATCH = 500
+
+
+async def sweep_stored_files(
+    session: AsyncSession, storage: Storage, *, grace: timedelta = STORED_FILE_GRACE
+) -> int:
+    """Removes the stored files no document refers to that were written more than `grace` ago:
+    an upload whose commit failed, a document deleted while the worker fetched its page, a
+    write cut short. Every tenant's (it is the worker's sweep); returns how many it removed."""
+    by_tenant: dict[uuid.UUID | None, list[str]] = {}
+    for key in await storage.keys_written_before(utcnow() - grace):
+        by_tenant.setdefault(_tenant_of(key), []).append(key)
+    removed = 0
+    for tenant_id, keys in by_tenant.items():
+        for start in range(0, len(keys), _SWEEP_BATCH):
+            batch = keys[start : start + _SWEEP_BATCH]
+            stmt = select(Document.storage_key).where(Document.storage_key.in_(batch))
+            if tenant_id is not None:  # the key's tenant: its rows alone, by index
+                stmt = scoped(stmt, Document, tenant_id)
+            referenced = set(await session.scalars(stmt))
+            for key in batch:
+                if key not in referenced:
+                    await storage.delete(key)
+                    removed += 1
+    return removed
+
+
+def _tenant_of(key: str) -> uuid.UUID | None:
+    """The tenant a key starts with (`storage_key`), if it does."""
+    try:
+        return uuid.UUID(key.split("/", 1)[0])
+    except ValueError:
+        return None
 
 
 async def reindex_document(

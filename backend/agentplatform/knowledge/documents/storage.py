@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -16,6 +18,7 @@ class Storage(Protocol):
     async def put(self, key: str, data: bytes) -> None: ...
     async def get(self, key: str) -> bytes: ...
     async def delete(self, key: str) -> None: ...
+    async def keys_written_before(self, cutoff: datetime) -> list[str]: ...
 
 
 class LocalStorage:
@@ -52,6 +55,22 @@ class LocalStorage:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, True)
 
+    def _keys_written_before(self, cutoff: datetime) -> list[str]:
+        keys = []
+        for folder, _, names in os.walk(self.root):
+            for name in names:
+                path = Path(folder) / name
+                with contextlib.suppress(FileNotFoundError):  # removed meanwhile
+                    if path.stat().st_mtime < cutoff.timestamp():
+                        keys.append(path.relative_to(self.root).as_posix())
+        return keys
 
-def storage_key(tenant_id: object, sha256: str) -> str:
-    return f"{tenant_id}/{sha256[:2]}/{sha256}"
+    async def keys_written_before(self, cutoff: datetime) -> list[str]:
+        """Every file last written before `cutoff`, the temporary ones of a crashed write too."""
+        return await asyncio.to_thread(self._keys_written_before, cutoff)
+
+
+def storage_key(tenant_id: object, sha256: str, document_id: object) -> str:
+    """One file per document, even for the same bytes: a request that fails can remove the file
+    it wrote without taking the one another request wrote for its document."""
+    return f"{tenant_id}/{sha256[:2]}/{sha256}-{document_id}"

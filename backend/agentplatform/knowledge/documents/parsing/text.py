@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from agentplatform.core.text.storable import strip_unstorable
 from agentplatform.knowledge.documents.parsing.types import (
     CSV_ROWS_PER_BLOCK,
     SUPPORTED,
@@ -33,8 +34,10 @@ _INLINE_SPACE = re.compile(r"[^\S\n]+")
 
 
 def clean(text: str) -> str:
-    """Unix newlines, no control characters (PostgreSQL text cannot hold NUL)."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Unix newlines, no control characters, nothing PostgreSQL cannot store (NUL, and the lone
+    surrogates a PDF's broken ToUnicode map can produce). Every parser's text passes here."""
+    text = strip_unstorable(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", text)
 
 
 def tidy(text: str) -> str:
