@@ -662,6 +662,7 @@ export const opsHealthz = <ThrowOnError extends boolean = true>(options?: Option
 /**
  * Readyz
  *
- * Ready: Postgres answers, migrations are at head, Redis answers, a worker is alive.
+ * Ready: Postgres answers, migrations are at head, Redis answers, a worker is alive (and,
+ * under `make run`, every supervised child is up). Answers within READYZ_TIMEOUT_SECONDS.
  */
 export const opsReadyz = <ThrowOnError extends boolean = true>(options?: Options<OpsReadyzData, ThrowOnError>) => (options?.client ?? client).get<OpsReadyzResponses, OpsReadyzErrors, ThrowOnError>({ url: '/readyz', ...options });
