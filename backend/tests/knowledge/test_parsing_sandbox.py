@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from pathlib import Path
 
 import pytest
 from agentplatform.knowledge.documents.parsing import DocumentType, ParseError, detect_type, parse
@@ -73,12 +74,16 @@ async def test_each_limit_fails_the_file_with_a_sentence_that_names_it() -> None
     assert await _parse(MARKDOWN, DocumentType.MARKDOWN) == parse(MARKDOWN, DocumentType.MARKDOWN)
 
 
+def _forked(pid: int) -> bool:
+    return bool(Path(f"/proc/{pid}/task/{pid}/children").read_text().strip())
+
+
 async def test_a_killed_zygote_fails_what_it_held_as_passing_and_is_started_again() -> None:
     await _parse(MARKDOWN, DocumentType.MARKDOWN)  # it runs
     process = _zygote._process
     assert process is not None
     slow = asyncio.create_task(_parse((b"word " * 20 + b"\n\n") * 400_000, DocumentType.TEXT))
-    while not _zygote._pending:  # noqa: ASYNC110 - sent, and being parsed
+    while not _forked(process.pid):  # noqa: ASYNC110 - received whole, and being parsed
         await asyncio.sleep(0.01)
     os.kill(process.pid, signal.SIGKILL)
     with pytest.raises((ParserUnavailable, ParseError)):

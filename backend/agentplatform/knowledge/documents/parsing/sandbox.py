@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import itertools
 import logging
 import os
@@ -51,6 +52,9 @@ def limits_of(settings: Settings) -> ParseLimits:
     )
 
 
+_Reply = concurrent.futures.Future[tuple[Any, ...]]
+
+
 class _Zygote:
     """The zygote process and the requests waiting for its replies (thread-safe)."""
 
@@ -59,7 +63,8 @@ class _Zygote:
         self._ids = itertools.count()
         self._process: subprocess.Popen[bytes] | None = None
         self._requests: Connection | None = None
-        self._pending: dict[int, concurrent.futures.Future[tuple[Any, ...]]] = {}
+        # Request id -> the zygote it was sent to, and who waits for the reply.
+        self._pending: dict[int, tuple[subprocess.Popen[bytes], _Reply]] = {}
 
     def _start(self) -> Connection:
         if self._process is not None and self._process.poll() is None and self._requests:
@@ -86,35 +91,51 @@ class _Zygote:
             except (EOFError, OSError):
                 break
             with self._lock:
-                future = self._pending.pop(request_id, None)
-            if future is not None:
-                future.set_result(outcome)
+                waiting = self._pending.pop(request_id, None)
+            if waiting is not None:
+                waiting[1].set_result(outcome)
         replies.close()
         process.wait()
         with self._lock:
             if self._process is process:
                 self._process = self._requests = None
-            orphans = list(self._pending.values())
-            self._pending.clear()
+            ours = [rid for rid, (sent_to, _) in self._pending.items() if sent_to is process]
+            orphans = [self._pending.pop(rid)[1] for rid in ours]
         logger.warning("the parsing zygote stopped (exit code %s)", process.returncode)
         for future in orphans:
             future.set_exception(ParserUnavailable("The parser process stopped; trying again"))
 
     def submit(
         self, data: bytes, doc_type: DocumentType, max_bytes: int, limits: ParseLimits
-    ) -> concurrent.futures.Future[tuple[Any, ...]]:
-        future: concurrent.futures.Future[tuple[Any, ...]] = concurrent.futures.Future()
+    ) -> _Reply:
+        future: _Reply = concurrent.futures.Future()
         with self._lock:
-            requests = self._start()
             request_id = next(self._ids)
-            self._pending[request_id] = future
-            request = (request_id, data, doc_type.value, max_bytes, limits)
-            try:
-                requests.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError as exc:
-                self._pending.pop(request_id, None)
-                raise ParserUnavailable("The parser process stopped; trying again") from exc
+            payload = pickle.dumps(
+                (request_id, data, doc_type.value, max_bytes, limits),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            for last_try in (False, True):
+                requests = self._start()
+                assert self._process is not None
+                self._pending[request_id] = (self._process, future)
+                try:
+                    requests.send_bytes(payload)
+                    break
+                except OSError as exc:
+                    # The zygote died before it had the whole request (its death may not be
+                    # noticed yet): nothing was parsed, so a fresh zygote may take it, once.
+                    self._forget_dead()
+                    if last_try:
+                        self._pending.pop(request_id, None)
+                        raise ParserUnavailable("The parser process stopped; trying again") from exc
         return future
+
+    def _forget_dead(self) -> None:
+        if self._process is not None:
+            with contextlib.suppress(OSError):
+                self._process.kill()
+        self._process = self._requests = None
 
 
 _zygote = _Zygote()
