@@ -56,8 +56,9 @@ def test_an_older_data_dir_keeps_reading_what_the_development_key_encrypted(
 def test_only_unset_keys_are_adopted_and_only_in_development(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("SECRET_KEY", "ENCRYPTION_KEYS"):
-        monkeypatch.delenv(name, raising=False)
+    for name in ("SECRET_KEY", "ENCRYPTION_KEYS"):  # restored as they were after the test
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     given = Settings(env="development", data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
     assert adopt_local_secrets(given)

@@ -83,8 +83,11 @@ async def test_a_killed_zygote_fails_what_it_held_as_passing_and_is_started_agai
     process = _zygote._process
     assert process is not None
     slow = asyncio.create_task(_parse((b"word " * 20 + b"\n\n") * 400_000, DocumentType.TEXT))
-    while not _forked(process.pid):  # noqa: ASYNC110 - received whole, and being parsed
-        await asyncio.sleep(0.01)
+    deadline = asyncio.get_running_loop().time() + 60
+    while not _forked(process.pid):  # the zygote has the whole file and forked to parse it
+        assert not slow.done(), "the file was parsed before the zygote could be killed"
+        assert asyncio.get_running_loop().time() < deadline, "the zygote never took the file"
+        await asyncio.sleep(0.005)
     os.kill(process.pid, signal.SIGKILL)
     with pytest.raises((ParserUnavailable, ParseError)):
         await slow
