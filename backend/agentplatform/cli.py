@@ -82,12 +82,17 @@ def run() -> None:
 @app.command()
 def api() -> None:
     """Run the API server (uvicorn, one process) on HOST:PORT; needs DATABASE_URL and REDIS_URL."""
+    settings = _adopt_running_services(_load_settings())
+    serve("agentplatform.main:build_app", settings, factory=True)
+
+
+def serve(target: str, settings: Settings, *, factory: bool) -> None:
+    """Uvicorn as `api` runs it (the API benchmark serves its bare baseline app with this too)."""
     import uvicorn
 
-    settings = _adopt_running_services(_load_settings())
     uvicorn.run(
-        "agentplatform.main:build_app",
-        factory=True,
+        target,
+        factory=factory,
         host=settings.host,
         port=settings.port,
         log_config=None,
