@@ -96,6 +96,9 @@ def serve(target: str, settings: Settings, *, factory: bool) -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,
+        # One access line per request, ours (`core.middleware`: request id, duration, route
+        # status, JSON); uvicorn's would repeat it with less in it.
+        access_log=False,
         server_header=False,
     )
 

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from arq import ArqRedis
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Enum, MetaData, func
+from sqlalchemy import DateTime, Enum, MetaData, event, exc, func
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from agentplatform.core.jobs import flush_pending_jobs
 from agentplatform.core.settings import Settings
@@ -81,13 +83,33 @@ def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> 
         raise RuntimeError(
             "DATABASE_URL is not set (the CLI sets it when it starts embedded Postgres)"
         )
-    return create_async_engine(
+    engine = create_async_engine(
         async_database_url(target),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a transaction and a query (three round trips) on every checkout.
+        # Instead connections are replaced after `DB_POOL_RECYCLE_SECONDS`, a connection whose
+        # socket the server already closed is swapped at checkout without a round trip (below),
+        # and one lost mid-request invalidates the pool and answers 503 (`core.errors`).
+        pool_pre_ping=False,
+        pool_recycle=settings.db_pool_recycle_seconds,
         **kwargs,
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(
+    dbapi_connection: DBAPIConnection,
+    record: ConnectionPoolEntry,
+    proxy: PoolProxiedConnection,
+) -> None:
+    """A pooled connection whose server went away (restart, failover, idle kill) is known to the
+    driver as closed; raising DisconnectionError makes the pool open a fresh one instead."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    if callable(is_closed) and is_closed():
+        raise exc.DisconnectionError("the pooled connection was closed by the server")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

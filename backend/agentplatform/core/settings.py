@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_recycle_seconds: int = Field(default=1800, ge=1)
 
     # --- security ------------------------------------------------------------------------
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
