@@ -30,6 +30,7 @@ from agentplatform.core.settings import Settings, get_settings
 from agentplatform.core.spa import mount_spa
 from agentplatform.domains import DOMAINS
 from agentplatform.ops.router import router as ops_router
+from agentplatform.tenancy.grants import GrantCache
 
 API_PREFIX = "/api/v1"
 UPLOAD_PATHS = tuple(path for domain in DOMAINS for path in domain.upload_paths)
@@ -117,6 +118,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     app.state.settings = settings
+    # Per process; it reads its invalidation epochs through `app.state.redis`.
+    app.state.grant_cache = GrantCache(settings.auth_cache_seconds)
     install_error_handlers(app)
 
     def body_limit(scope: Scope) -> int:

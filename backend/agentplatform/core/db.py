@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
+from agentplatform.core.epochs import flush_pending_epochs
 from agentplatform.core.jobs import flush_pending_jobs
 from agentplatform.core.settings import Settings
 
@@ -121,7 +122,8 @@ async def unit_of_work(
     maker: async_sessionmaker[AsyncSession], arq: ArqRedis | None
 ) -> AsyncIterator[AsyncSession]:
     """One session committed once when the block ends (rolled back if it raises); the jobs it
-    enqueued with `enqueue_after_commit` are sent only after the commit. Requests and jobs alike."""
+    enqueued with `enqueue_after_commit` are sent, and the cache epochs it bumped incremented,
+    only after the commit. Requests and jobs alike."""
     async with maker() as session:
         try:
             yield session
@@ -129,7 +131,13 @@ async def unit_of_work(
         except BaseException:
             await session.rollback()
             raise
-        await flush_pending_jobs(session, arq)
+        await after_commit(session, arq)
+
+
+async def after_commit(session: AsyncSession, arq: ArqRedis | None) -> None:
+    """What waits for the commit: epochs first (a job may read what they guard), then jobs."""
+    await flush_pending_epochs(session, arq)
+    await flush_pending_jobs(session, arq)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

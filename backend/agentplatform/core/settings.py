@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     encryption_keys: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
     session_cookie_name: str = "ap_session"
+    # How long a process may reuse a resolved grant (session or key, membership, scopes) while
+    # its invalidation epochs in Redis are unchanged; 0 resolves every request from the database.
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
     cookie_secure: bool | None = None
     trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
