@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 from typing import Any
 
 import asyncpg
@@ -28,6 +30,24 @@ def test_uvicorn_writes_no_access_line_of_its_own(monkeypatch: pytest.MonkeyPatc
     cli.serve("agentplatform.main:build_app", Settings(), factory=True)
     assert seen["access_log"] is False
     assert seen["factory"] is True
+
+
+def test_logging_leaves_uvicorn_no_access_handler() -> None:
+    # In a child process: configure_logging replaces the root handlers of the whole process.
+    script = """
+import logging
+from agentplatform.core.logging import configure_logging
+from agentplatform.core.settings import Settings
+configure_logging(Settings(), component="api")
+assert not logging.getLogger("uvicorn.access").hasHandlers()
+assert logging.getLogger("agentplatform.access").hasHandlers()
+print("ok")
+"""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
 
 
 async def test_one_access_line_per_request(
