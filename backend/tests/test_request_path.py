@@ -105,3 +105,33 @@ async def test_a_connection_lost_mid_request_is_a_503_to_retry() -> None:
         assert response.headers["retry-after"] == "1"
         assert response.json()["type"].endswith("service-unavailable")
         assert (await http.get("/broken")).status_code == 500
+
+
+def test_fast_json_lines_match_the_structlog_chain() -> None:
+    script = """
+import json, logging
+import structlog
+from agentplatform.core.context import set_request_id
+from agentplatform.core.logging import JsonLineFormatter, configure_logging
+from agentplatform.core.settings import Settings
+configure_logging(Settings(log_json=True), component="api")
+formatter = logging.getLogger().handlers[0].formatter
+assert isinstance(formatter, JsonLineFormatter)
+set_request_id("req-9")
+record = logging.getLogger("agentplatform.access").makeRecord(
+    "agentplatform.access", logging.INFO, "f.py", 1, "request %s", ("x",), None,
+    extra={"status": 200, "path": "/p", "token": "s3cr3t"},
+)
+fast = json.loads(formatter.format(record))
+chain = json.loads(structlog.stdlib.ProcessorFormatter.format(formatter, record))
+fast.pop("timestamp"), chain.pop("timestamp")
+assert list(fast) == list(chain), (fast, chain)
+assert fast == chain, (fast, chain)
+assert fast["token"] == "[redacted]" and fast["request_id"] == "req-9", fast
+print("ok")
+"""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
