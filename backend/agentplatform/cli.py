@@ -81,7 +81,9 @@ def run() -> None:
 
 @app.command()
 def api() -> None:
-    """Run the API server (uvicorn, one process) on HOST:PORT; needs DATABASE_URL and REDIS_URL."""
+    """Run the API server (uvicorn, one process) on HOST:PORT; needs DATABASE_URL and REDIS_URL.
+
+    One process on purpose (see `runner`): scale out with more processes or replicas."""
     settings = _adopt_running_services(_load_settings())
     serve("agentplatform.main:build_app", settings, factory=True)
 

@@ -127,7 +127,10 @@ async def unit_of_work(
     async with maker() as session:
         try:
             yield session
-            await session.commit()
+            # Nothing began (a grant from the cache, no query, no add): nothing to commit. Adding
+            # an object or running a statement begins a transaction, so nothing is skipped.
+            if session.in_transaction():
+                await session.commit()
         except BaseException:
             await session.rollback()
             raise
