@@ -10,8 +10,9 @@ from bench import api_overhead, knowledge
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", choices=["api", "knowledge"], help="run one benchmark")
-    parser.add_argument("--requests", type=int, default=2000, help="API: requests per scenario")
-    parser.add_argument("--concurrency", type=int, default=16, help="API: requests in flight")
+    parser.add_argument("--seconds", type=int, default=10, help="API: wrk duration per row")
+    parser.add_argument("--connections", type=int, default=32, help="API: wrk connections")
+    parser.add_argument("--threads", type=int, default=2, help="API: wrk threads")
     parser.add_argument("--tenant-chunks", type=int, default=100_000, help="search: tenant size")
     parser.add_argument("--total-chunks", type=int, default=500_000, help="search: table size")
     parser.add_argument("--queries", type=int, default=100, help="search: queries per mode")
@@ -24,7 +25,7 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=400, help="ingestion: document size")
     args = parser.parse_args()
     if args.only in (None, "api"):
-        api_overhead.run(requests=args.requests, concurrency=args.concurrency)
+        api_overhead.run(seconds=args.seconds, connections=args.connections, threads=args.threads)
     if args.only in (None, "knowledge"):
         knowledge.run(
             tenant_chunks=args.tenant_chunks,

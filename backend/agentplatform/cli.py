@@ -88,16 +88,26 @@ def run() -> None:
 
 @app.command()
 def api() -> None:
-    """Run the API server (uvicorn, one process) on HOST:PORT; needs DATABASE_URL and REDIS_URL."""
+    """Run the API server (uvicorn, one process) on HOST:PORT; needs DATABASE_URL and REDIS_URL.
+
+    One process on purpose (see `runner`): scale out with more processes or replicas."""
+    settings = _adopt_running_services(_load_settings())
+    serve("agentplatform.main:build_app", settings, factory=True)
+
+
+def serve(target: str, settings: Settings, *, factory: bool) -> None:
+    """Uvicorn as `api` runs it (the API benchmark serves its bare baseline app with this too)."""
     import uvicorn
 
-    settings = _adopt_running_services(_load_settings())
     uvicorn.run(
-        "agentplatform.main:build_app",
-        factory=True,
+        target,
+        factory=factory,
         host=settings.host,
         port=settings.port,
         log_config=None,
+        # One access line per request, ours (`core.middleware`: request id, duration, route
+        # status, JSON); uvicorn's would repeat it with less in it.
+        access_log=False,
         server_header=False,
         proxy_headers=False,  # FORWARDED_ALLOW_IPS is applied by the app (core.forwarded)
     )

@@ -32,6 +32,7 @@ from agentplatform.core.spa import mount_spa
 from agentplatform.core.storable import refuse_unstorable_input
 from agentplatform.domains import DOMAINS
 from agentplatform.ops.router import router as ops_router
+from agentplatform.tenancy.grants import GrantCache
 
 API_PREFIX = "/api/v1"
 UPLOAD_PATHS = tuple(path for domain in DOMAINS for path in domain.upload_paths)
@@ -121,6 +122,10 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         dependencies=[Depends(refuse_unstorable_input)],
     )
     app.state.settings = settings
+    # Per process; it reads its invalidation epochs through `app.state.redis`.
+    app.state.grant_cache = GrantCache(
+        settings.auth_cache_seconds, budget=settings.redis_fast_timeout_seconds
+    )
     install_error_handlers(app)
 
     def body_limit(scope: Scope) -> int:

@@ -7,6 +7,13 @@ own is restarted with backoff (`RestartPolicy`), and `/readyz` says so until it 
 child that keeps dying within seconds of starting stops everything, with a non-zero exit. Ctrl-C or
 SIGTERM stops the children (SIGTERM, a grace period, then SIGKILL) and then the embedded servers.
 
+How many processes: one API (`agentplatform api`: one uvicorn process, one event loop) and one
+worker. One async process serves many concurrent requests (they wait on PostgreSQL and Redis, not
+on the CPU), it is what a one-machine install needs, and a single process keeps `/metrics` whole
+without `PROMETHEUS_MULTIPROC_DIR`. There is no setting for more: for more cores, run more API
+processes or replicas behind a proxy; what they must agree on lives in PostgreSQL and Redis (rate
+limits, and the grant-cache epochs that make logout and revocation hold on every process).
+
 While it runs, `<data_dir>/runtime.json` records the embedded servers' URLs (see `runtime.py`)
 so that commands run in another terminal reach the same servers.
 """

@@ -20,19 +20,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
-from agentplatform.core.db import async_database_url, get_session
+from agentplatform.core.db import after_commit, async_database_url, get_session
 from agentplatform.core.embedded import (
     drop_database,
     ensure_database,
     start_postgres,
     start_redis,
 )
-from agentplatform.core.jobs import flush_pending_jobs
 from agentplatform.core.migrations import upgrade_head
 from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings
 from arq import ArqRedis
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -137,10 +137,10 @@ async def redis(services: Services) -> AsyncIterator[ArqRedis]:
     await client.aclose()
 
 
-@pytest.fixture
-async def app(
+def build_test_app(
     settings: Settings, db: AsyncSession, redis: ArqRedis, engine: AsyncEngine
-) -> AsyncIterator[object]:
+) -> FastAPI:
+    """The app on the test's session and Redis; each call is another "process" (own caches)."""
     from agentplatform.main import create_app
 
     application = create_app(settings, manage_resources=False)
@@ -156,10 +156,17 @@ async def app(
         except BaseException:
             await db.rollback()
             raise
-        await flush_pending_jobs(db, redis)
+        await after_commit(db, redis)
 
     application.dependency_overrides[get_session] = session_override
     return application
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, db: AsyncSession, redis: ArqRedis, engine: AsyncEngine
+) -> AsyncIterator[object]:
+    return build_test_app(settings, db, redis, engine)
 
 
 @pytest.fixture

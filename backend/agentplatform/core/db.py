@@ -13,7 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from arq import ArqRedis
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Enum, MetaData, func
+from sqlalchemy import DateTime, Enum, MetaData, event, exc, func
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,7 +22,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
+from agentplatform.core.epochs import flush_pending_epochs
 from agentplatform.core.jobs import flush_pending_jobs
 from agentplatform.core.redis import REDIS_ERRORS
 from agentplatform.core.settings import Settings
@@ -85,13 +88,33 @@ def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> 
         raise RuntimeError(
             "DATABASE_URL is not set (the CLI sets it when it starts embedded Postgres)"
         )
-    return create_async_engine(
+    engine = create_async_engine(
         async_database_url(target),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a transaction and a query (three round trips) on every checkout.
+        # Instead connections are replaced after `DB_POOL_RECYCLE_SECONDS`, a connection whose
+        # socket the server already closed is swapped at checkout without a round trip (below),
+        # and one lost mid-request invalidates the pool and answers 503 (`core.errors`).
+        pool_pre_ping=False,
+        pool_recycle=settings.db_pool_recycle_seconds,
         **kwargs,
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(
+    dbapi_connection: DBAPIConnection,
+    record: ConnectionPoolEntry,
+    proxy: PoolProxiedConnection,
+) -> None:
+    """A pooled connection whose server went away (restart, failover, idle kill) is known to the
+    driver as closed; raising DisconnectionError makes the pool open a fresh one instead."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    if callable(is_closed) and is_closed():
+        raise exc.DisconnectionError("the pooled connection was closed by the server")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -103,20 +126,30 @@ async def unit_of_work(
     maker: async_sessionmaker[AsyncSession], arq: ArqRedis | None
 ) -> AsyncIterator[AsyncSession]:
     """One session committed once when the block ends (rolled back if it raises); the jobs it
-    enqueued with `enqueue_after_commit` are sent only after the commit. Requests and jobs alike."""
+    enqueued with `enqueue_after_commit` are sent, and the cache epochs it bumped incremented,
+    only after the commit. Requests and jobs alike."""
     async with maker() as session:
         try:
             yield session
-            await session.commit()
+            # Nothing began (a grant from the cache, no query, no add): nothing to commit. Adding
+            # an object or running a statement begins a transaction, so nothing is skipped.
+            if session.in_transaction():
+                await session.commit()
         except BaseException:
             await session.rollback()
             raise
-        try:
-            await flush_pending_jobs(session, arq)
-        except REDIS_ERRORS as exc:
-            # What was asked for is committed; the rows that are work wait for a job, and the
-            # stale-work sweep sends it again once Redis answers.
-            logger.warning("jobs not sent, Redis did not answer", extra={"error": repr(exc)})
+        await after_commit(session, arq)
+
+
+async def after_commit(session: AsyncSession, arq: ArqRedis | None) -> None:
+    """What waits for the commit: epochs first (a job may read what they guard), then jobs."""
+    await flush_pending_epochs(session, arq)
+    try:
+        await flush_pending_jobs(session, arq)
+    except REDIS_ERRORS as exc:
+        # What was asked for is committed; the rows that are work wait for a job, and the
+        # stale-work sweep sends it again once Redis answers.
+        logger.warning("jobs not sent, Redis did not answer", extra={"error": repr(exc)})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agentplatform.core.context import current_request_id
@@ -262,6 +263,24 @@ async def _http_exception_handler(request: Request, exc: Exception) -> JSONRespo
     )
 
 
+async def _database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A connection lost mid-request (database restarted or failed over; the pool has no ping)
+    is a 503 to retry: SQLAlchemy has invalidated the pool, so the retry gets fresh connections.
+    Any other database error is a bug, answered as one."""
+    assert isinstance(exc, DBAPIError)
+    if not exc.connection_invalidated:
+        return await _unhandled_handler(request, exc)
+    logger.warning("database connection lost during a request", exc_info=exc)
+    return problem_response(
+        request,
+        status=ServiceUnavailable.status,
+        code=ServiceUnavailable.code,
+        title=ServiceUnavailable.title,
+        detail="The database connection was lost; retry the request.",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
@@ -277,6 +296,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
+    app.add_exception_handler(DBAPIError, _database_error_handler)
     app.add_exception_handler(Exception, _unhandled_handler)
 
 

@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_recycle_seconds: int = Field(default=1800, ge=1)
     # Every Redis call (connect, each read) gives up after this; rate limits and caches, which
     # carry on without Redis, wait at most the shorter budget.
     redis_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
@@ -82,6 +83,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     encryption_keys: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
     session_cookie_name: str = "ap_session"
+    # How long a process may reuse a resolved grant (session or key, membership, scopes) while
+    # its invalidation epochs in Redis are unchanged; 0 resolves every request from the database.
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
     cookie_secure: bool | None = None
     trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

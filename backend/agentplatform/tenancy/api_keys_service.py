@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import utcnow
@@ -20,8 +20,6 @@ from agentplatform.tenancy.scopes import api_key_grantable
 
 KEY_PREFIX = "ap_"
 _DISPLAY_PREFIX_LENGTH = 10
-# Writing `last_used_at` on every call would turn each read into a write; a minute is enough.
-_LAST_USED_RESOLUTION_SECONDS = 60
 
 
 async def create_api_key(
@@ -78,23 +76,4 @@ async def revoke_api_key(session: AsyncSession, tenant_id: uuid.UUID, key_id: uu
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
         await session.flush()
-    return api_key
-
-
-async def authenticate_api_key(session: AsyncSession, key: str) -> ApiKey | None:
-    if not key.startswith(KEY_PREFIX):
-        return None
-    now = utcnow()
-    api_key = await session.scalar(
-        select(ApiKey).where(
-            ApiKey.key_hash == token_hash(key),
-            ApiKey.revoked_at.is_(None),
-            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
-        )
-    )
-    if api_key is None:
-        return None
-    last = api_key.last_used_at
-    if last is None or (now - last).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
-        api_key.last_used_at = now
     return api_key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -17,9 +18,6 @@ from agentplatform.core.security import (
     verify_password,
 )
 from agentplatform.tenancy.models import AuthSession, User
-
-# Refresh `last_seen_at` at most this often, so that reads don't write on every request.
-_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -73,28 +71,9 @@ async def login(
     return user, token
 
 
-async def resolve_session(session: AsyncSession, token: str) -> tuple[User, AuthSession] | None:
-    now = utcnow()
-    row = (
-        await session.execute(
-            select(User, AuthSession)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(
-                AuthSession.token_hash == token_hash(token),
-                AuthSession.revoked_at.is_(None),
-                AuthSession.expires_at > now,
-                User.is_active.is_(True),
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    user, auth_session = row
-    if now - auth_session.last_seen_at > _TOUCH_INTERVAL:
-        auth_session.last_seen_at = now
-    return user, auth_session
-
-
-async def end_session(session: AsyncSession, auth_session: AuthSession) -> None:
-    auth_session.revoked_at = utcnow()
-    await session.flush()
+async def end_session(session: AsyncSession, session_id: uuid.UUID) -> None:
+    """Revokes the sign-in; the flush marks its grants stale in every process (`grants.py`)."""
+    auth_session = await session.get(AuthSession, session_id)
+    if auth_session is not None and auth_session.revoked_at is None:
+        auth_session.revoked_at = utcnow()
+        await session.flush()

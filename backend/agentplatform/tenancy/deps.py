@@ -3,6 +3,11 @@
 Every route under `/api/v1/tenants/{tenant_id}` takes a `TenantContext` built here: the caller is
 authenticated (API key or session cookie), must belong to the tenant (otherwise 404, so that ids
 of other tenants reveal nothing) and must hold the route's scope (otherwise 403).
+
+The credential, membership, tenant and scopes come from one query (`grants.py`), kept for a few
+seconds by the process's `GrantCache`, whose entries logout, revocation, removal and role changes
+invalidate at once in every process. What is checked on every request whatever the cache says:
+the scope, the API key's rate limit and, for cookie-authenticated writes, the request's origin.
 """
 
 from __future__ import annotations
@@ -10,19 +15,30 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 
 from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.domain import Scope
 from agentplatform.core.errors import CsrfRejected, Forbidden, NotFound, Unauthorized
+from agentplatform.core.security import token_hash
 from agentplatform.core.settings import Settings
-from agentplatform.tenancy import auth_service
-from agentplatform.tenancy.api_keys_service import authenticate_api_key
-from agentplatform.tenancy.models import ApiKey, AuthSession, Membership, Role, Tenant, User
+from agentplatform.tenancy.api_keys_service import KEY_PREFIX
+from agentplatform.tenancy.grants import (
+    ApiKeyPrincipal,
+    Grant,
+    GrantCache,
+    Principal,
+    TenantInfo,
+    UserInfo,
+    UserPrincipal,
+    resolve_key_grant,
+    resolve_session_grant,
+    touch,
+)
+from agentplatform.tenancy.models import Role
 from agentplatform.tenancy.scopes import (
     API_KEYS_READ,
     API_KEYS_WRITE,
@@ -30,29 +46,16 @@ from agentplatform.tenancy.scopes import (
     MEMBERS_WRITE,
     WORKSPACE_READ,
     WORKSPACE_WRITE,
-    role_scopes,
 )
+
+__all__ = ["ApiKeyPrincipal", "Principal", "TenantContext", "UserPrincipal", "tenant_access"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
-class UserPrincipal:
-    user: User
-    auth_session: AuthSession
-
-
-@dataclass(frozen=True)
-class ApiKeyPrincipal:
-    api_key: ApiKey
-
-
-Principal = UserPrincipal | ApiKeyPrincipal
-
-
-@dataclass(frozen=True)
 class TenantContext:
-    tenant: Tenant
+    tenant: TenantInfo
     principal: Principal
     role: Role | None
     scopes: frozenset[str]
@@ -62,7 +65,7 @@ class TenantContext:
         return self.tenant.id
 
     @property
-    def user(self) -> User | None:
+    def user(self) -> UserInfo | None:
         return self.principal.user if isinstance(self.principal, UserPrincipal) else None
 
     @property
@@ -96,31 +99,58 @@ def check_same_origin(request: Request, settings: Settings) -> None:
         raise CsrfRejected(f"Cross-origin request from {origin} refused")
 
 
-async def authenticate(request: Request, session: SessionDep) -> Principal:
-    settings = app_settings(request)
+@dataclass(frozen=True)
+class Credential:
+    kind: Literal["api_key", "session"]
+    token_hash: str
+
+
+def credential(request: Request, settings: Settings) -> Credential:
+    """The API key (`Authorization: Bearer`) or else the session cookie, hashed; 401 without."""
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'")
-        api_key = await authenticate_api_key(session, token.strip())
-        if api_key is None:
+        if not token.startswith(KEY_PREFIX):
             raise Unauthorized("The API key is invalid, expired or revoked")
-        await request.app.state.rate_limiter.hit(
-            settings.rate_limit_api_key, "api_key", str(api_key.id)
-        )
-        return ApiKeyPrincipal(api_key)
-
+        return Credential("api_key", token_hash(token))
     cookie = request.cookies.get(settings.session_cookie_name)
     if cookie:
-        found = await auth_service.resolve_session(session, cookie)
-        if found is None:
-            raise Unauthorized("The session has expired; sign in again")
-        user, auth_session = found
-        if request.method not in SAFE_METHODS:
-            check_same_origin(request, settings)
-        return UserPrincipal(user=user, auth_session=auth_session)
+        return Credential("session", token_hash(cookie))
     raise Unauthorized("Sign in or send an API key")
+
+
+async def _admit(
+    request: Request, settings: Settings, found: Credential, grant: Grant | None
+) -> Grant:
+    """What holds on every request, cached grant or not: 401, the key's rate limit, CSRF."""
+    if grant is None:
+        if found.kind == "api_key":
+            raise Unauthorized("The API key is invalid, expired or revoked")
+        raise Unauthorized("The session has expired; sign in again")
+    if isinstance(grant.principal, ApiKeyPrincipal):
+        await request.app.state.rate_limiter.hit(
+            settings.rate_limit_api_key, "api_key", str(grant.principal.api_key.id)
+        )
+    elif request.method not in SAFE_METHODS:
+        check_same_origin(request, settings)
+    return grant
+
+
+def _resolver(found: Credential) -> Callable[..., Awaitable[Grant | None]]:
+    return resolve_key_grant if found.kind == "api_key" else resolve_session_grant
+
+
+async def authenticate(request: Request, session: SessionDep) -> Principal:
+    """The caller, for routes outside a tenant (`/auth/me`, `/tenants`); not cached."""
+    settings = app_settings(request)
+    found = credential(request, settings)
+    grant = await _admit(
+        request, settings, found, await _resolver(found)(session, found.token_hash, None)
+    )
+    return (await touch(session, grant)).principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
@@ -139,32 +169,30 @@ def tenant_access(*needed: Scope) -> Callable[..., Awaitable[TenantContext]]:
     """The tenant context of a route that needs every scope in `needed`."""
 
     async def dependency(
-        tenant_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
+        tenant_id: uuid.UUID, request: Request, session: SessionDep
     ) -> TenantContext:
-        if isinstance(principal, ApiKeyPrincipal):
-            if principal.api_key.tenant_id != tenant_id:
-                raise NotFound("Tenant not found")
-            tenant = await session.get(Tenant, tenant_id)
-            if tenant is None:
-                raise NotFound("Tenant not found")
-            role: Role | None = None
-            scopes = frozenset(principal.api_key.scopes)
-        else:
-            row = (
-                await session.execute(
-                    select(Tenant, Membership.role)
-                    .join(Membership, Membership.tenant_id == Tenant.id)
-                    .where(Tenant.id == tenant_id, Membership.user_id == principal.user.id)
-                )
-            ).first()
-            if row is None:
-                raise NotFound("Tenant not found")
-            tenant, role = row
-            scopes = role_scopes(role)
+        settings = app_settings(request)
+        found = credential(request, settings)
+        cache: GrantCache = request.app.state.grant_cache
+        resolve = _resolver(found)
+
+        async def load() -> Grant | None:
+            return await resolve(session, found.token_hash, tenant_id)
+
+        grant = await cache.grant(request.app.state.redis, found.token_hash, tenant_id, load)
+        grant = await _admit(request, settings, found, grant)
+        tenant = grant.tenant
+        if tenant is None:
+            raise NotFound("Tenant not found")
+        touched = await touch(session, grant)
+        if touched is not grant:
+            cache.replace(found.token_hash, tenant_id, touched)
         for scope in needed:
-            if scope.name not in scopes:
+            if scope.name not in grant.scopes:
                 raise Forbidden(f"This needs the '{scope}' permission")
-        return TenantContext(tenant=tenant, principal=principal, role=role, scopes=scopes)
+        return TenantContext(
+            tenant=tenant, principal=touched.principal, role=grant.role, scopes=grant.scopes
+        )
 
     names = "_".join(scope.name.replace(":", "_") for scope in needed)
     dependency.__name__ = f"tenant_access_{names}"

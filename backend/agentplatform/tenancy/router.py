@@ -140,7 +140,7 @@ async def logout(
     request: Request, response: Response, principal: CurrentUser, session: SessionDep
 ) -> None:
     """Ends this browser session and clears its cookie."""
-    await auth_service.end_session(session, principal.auth_session)
+    await auth_service.end_session(session, principal.auth_session.id)
     response.delete_cookie(app_settings(request).session_cookie_name, path="/")
 
 
@@ -238,7 +238,7 @@ async def get_tenant(ctx: WorkspaceRead) -> TenantRead:
     responses=problem_responses(Unauthorized, Forbidden, NotFound, Conflict, CsrfRejected),
 )
 async def update_tenant(body: TenantUpdate, ctx: WorkspaceWrite, session: SessionDep) -> TenantRead:
-    tenant = await tenants_service.update_tenant(session, ctx.tenant, body)
+    tenant = await tenants_service.update_tenant(session, ctx.tenant_id, body)
     return TenantRead.model_validate(tenant)
 
 

@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentplatform.core.errors import Conflict, FieldError
+from agentplatform.core.errors import Conflict, FieldError, NotFound
 from agentplatform.tenancy.models import Membership, Role, Tenant
 from agentplatform.tenancy.schemas import TenantCreate, TenantMembershipRead, TenantUpdate
 
@@ -60,7 +60,10 @@ async def create_tenant(session: AsyncSession, data: TenantCreate, owner_id: uui
     return tenant
 
 
-async def update_tenant(session: AsyncSession, tenant: Tenant, data: TenantUpdate) -> Tenant:
+async def update_tenant(session: AsyncSession, tenant_id: uuid.UUID, data: TenantUpdate) -> Tenant:
+    tenant = await session.get(Tenant, tenant_id, with_for_update=True)
+    if tenant is None:
+        raise NotFound("Tenant not found")
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None:
