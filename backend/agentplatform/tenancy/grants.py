@@ -44,7 +44,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
 from agentplatform.core.db import utcnow
-from agentplatform.core.epochs import REDIS_ERRORS, bump_after_commit, read_epochs
+from agentplatform.core.epochs import bump_after_commit, read_epochs
+from agentplatform.core.redis import REDIS_ERRORS
 from agentplatform.tenancy.models import ApiKey, AuthSession, Membership, Role, Tenant, User
 from agentplatform.tenancy.scopes import role_scopes
 
