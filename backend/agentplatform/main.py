@@ -118,8 +118,6 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         docs_url="/docs",
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        # Every route: parameters and form fields PostgreSQL could not store are a 422.
-        dependencies=[Depends(refuse_unstorable_input)],
     )
     app.state.settings = settings
     # Per process; it reads its invalidation epochs through `app.state.redis`.
@@ -143,10 +141,12 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         ForwardedHeadersMiddleware, trusted=TrustedProxies(settings.forwarded_allow_ips)
     )
 
-    app.include_router(ops_router)
+    app.include_router(ops_router)  # no parameters, and probed often: nothing to check
+    # Every API route: parameters and form fields PostgreSQL could not store are a 422.
+    refuse_unstorable = [Depends(refuse_unstorable_input)]
     for domain in DOMAINS:
         for router in domain.routers:
-            app.include_router(router, prefix=API_PREFIX)
+            app.include_router(router, prefix=API_PREFIX, dependencies=refuse_unstorable)
     mount_spa(app, Path(settings.static_dir))
     _problem_schema_for_validation_errors(app)
     return app

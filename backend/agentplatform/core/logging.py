@@ -72,6 +72,10 @@ class JsonLineFormatter(structlog.stdlib.ProcessorFormatter):
 
 
 def configure_logging(settings: Settings, component: str = "api") -> None:
+    # No line shows where a record was made, nor its thread or process: skip finding them for
+    # every record (the logging HOWTO's "Optimization"; `_srcfile` None skips the stack walk).
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging._srcfile = None
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,

@@ -3,7 +3,7 @@ it, with a 422 naming the field:
 
 - request bodies: every `InputModel` checks every string it receives (`core.schemas`);
 - path and query parameters and form fields, uploaded file names included:
-  `refuse_unstorable_input`, a dependency of every route (`main.py`).
+  `refuse_unstorable_input`, a dependency of every API route (`main.py`).
 
 Text read from a file (parsing) cannot be sent again, so it is stripped instead.
 """
