@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from bench import api_overhead, knowledge
+from bench import api_overhead, knowledge, worker_memory
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["api", "knowledge"], help="run one benchmark")
+    parser.add_argument("--only", choices=["api", "knowledge", "memory"], help="run one benchmark")
     parser.add_argument("--requests", type=int, default=2000, help="API: requests per scenario")
     parser.add_argument("--concurrency", type=int, default=16, help="API: requests in flight")
     parser.add_argument("--tenant-chunks", type=int, default=100_000, help="search: tenant size")
@@ -33,6 +33,8 @@ def main() -> None:
             rounds=args.queries,
             vectors=args.vectors,
         )
+    if args.only in (None, "memory"):
+        worker_memory.run()
 
 
 if __name__ == "__main__":
