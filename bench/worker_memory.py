@@ -10,6 +10,12 @@ baseline); (2) a generated 100-page PDF; (3) the probe's files at once: a 2 MB C
 rows, a .docx of millions of empty paragraphs, a .docx whose zip entry lies about its size;
 (4) 30 s idle. The worker inherits this process's environment, so
 `MALLOC_ARENA_MAX=2 python -m bench --only memory` measures with that setting.
+
+What bounded it (issue #10): onnxruntime's CPU arena, grown to the largest batch's tensors and
+kept for the session's life (+1 GB after the PDF, ~1.9 GB at most), and glibc keeping what
+chunking the wide CSV freed (+200 MB). The embedder now shrinks the arena after each run and the
+worker calls `malloc_trim` after each job; what is left (~70 MB after the probe) is per-thread
+malloc arenas, gone with MALLOC_ARENA_MAX=2. The parses stay in their children, which exit.
 """
 
 from __future__ import annotations
