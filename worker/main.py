@@ -39,6 +39,7 @@ from arq.worker import Function
 from arq.worker import run_worker as arq_run_worker
 
 from worker.context import JobContext
+from worker.memory import release_free_memory
 
 logger = logging.getLogger("agentplatform.worker")
 
@@ -152,6 +153,8 @@ async def on_job_end(ctx: JobContext) -> None:
 
 
 async def after_job_end(ctx: JobContext) -> None:
+    # What the job freed goes back to the system now, not when the worker stops (see `memory`).
+    release_free_memory()
     function = ctx.get(_FUNCTION, UNKNOWN_FUNCTION)
     try:
         outcome = await job_outcome(ctx["redis"], ctx["job_id"])

@@ -8,6 +8,8 @@ import json
 import math
 import shutil
 import struct
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -242,3 +244,33 @@ def test_vectors_agree_with_the_original_float32_model(embedder: LocalEmbedder) 
     cosines = (reference * ours).sum(axis=1)
     # int8 weights cost a little precision (measured: 0.9994 or better on these three).
     assert cosines.min() > 0.995, cosines
+
+
+# Run in a fresh interpreter, so that no earlier test's allocations blur the numbers: the RSS and
+# its peak (kB) before and after embedding one batch of 32 texts of the longest length the model
+# reads, with a fresh session (an arena of its own).
+_ONE_LARGE_BATCH = """
+import sys
+from agentplatform.ai.local_embedder import LocalEmbedder
+
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key + ":"))
+
+embedder = LocalEmbedder()
+embedder.embed(["warm up"])
+before = status("VmRSS")
+embedder.embed([" ".join(["refund invoice warehouse"] * 200) + f" {i}" for i in range(32)])
+print(before, status("VmRSS"), status("VmHWM"))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_the_memory_of_a_large_batch_goes_back_when_it_is_done() -> None:
+    out = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", _ONE_LARGE_BATCH], capture_output=True, text=True, check=True
+    ).stdout
+    before, after, peak = (int(kb) // 1024 for kb in out.split())
+    assert peak - before > 300, (before, after, peak)  # the batch did need a lot of memory
+    # ... and it was given back: onnxruntime's arena would have kept it all (about 600 MB).
+    assert after - before < (peak - before) / 3, (before, after, peak)
