@@ -50,6 +50,8 @@ class ForwardedHeadersMiddleware:
         await self.app(scope, receive, send)
 
     def _rewrite(self, scope: Scope) -> Scope:
+        if not any(name in _FORWARDED for name, _ in scope["headers"]):
+            return scope  # nearly every request: nothing to believe or drop
         forwarded: dict[bytes, str] = {}
         kept: list[tuple[bytes, bytes]] = []
         for name, value in scope["headers"]:
@@ -57,8 +59,6 @@ class ForwardedHeadersMiddleware:
                 forwarded.setdefault(name, value.decode("latin-1"))
             else:
                 kept.append((name, value))
-        if not forwarded:
-            return scope
         scope = dict(scope, headers=kept)
         client = scope.get("client")
         if not self.trusted or client is None or client[0] not in self.trusted:
