@@ -9,7 +9,9 @@ from bench import api_overhead, knowledge, retrieval, worker_memory
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["api", "knowledge", "memory", "retrieval"], help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=["api", "knowledge", "memory", "retrieval"], help="run one benchmark"
+    )
     parser.add_argument("--seconds", type=int, default=10, help="API: wrk duration per row")
     parser.add_argument("--connections", type=int, default=32, help="API: wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="API: wrk threads")

@@ -296,7 +296,7 @@ def _check_chunked(questions: Sequence[Question], chunks: Sequence[Hit]) -> None
 def _git_commit() -> str:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 (git from PATH, as make does)
             cwd=HERE,
             capture_output=True,
             text=True,
@@ -317,7 +317,9 @@ def render(
     table: Mapping[str, Mapping[str, Mapping[str, float]]],
     previous: Mapping[str, Any] | None,
 ) -> str:
-    before = cast(Mapping[str, Mapping[str, Mapping[str, float]]], (previous or {}).get("table", {}))
+    before = cast(
+        Mapping[str, Mapping[str, Mapping[str, float]]], (previous or {}).get("table", {})
+    )
     label = f"previous ({previous['commit']}, {previous['when'][:10]})" if previous else "previous"
     head = " | ".join(f"{m}" for m in [*(f"R@{k}" for k in KS), "MRR"])
     lines = []
@@ -333,7 +335,9 @@ def render(
                 lines.append(f"| {mode:<15} | {'all':<10} |   - | {NOT_YET[mode]} |")
                 continue
             for group in ["all", *(prefix + n for n in names)]:
-                now = table[mode][group]
+                now = table[mode].get(group)
+                if now is None:  # no question of that kind or language
+                    continue
                 old = before.get(mode, {}).get(group)
                 shown = group.removeprefix(prefix)
                 lines.append(
