@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-models.lock pyproject.toml | cksum | cut -d' ' -f1)
 UV_VERSION := 0.13.8
 
-.PHONY: install run test lint format typecheck lock admin migrate verify-env worker api bench clean \
+.PHONY: install run test lint format typecheck lock admin migrate verify-env worker api bench eval clean \
 	frontend frontend-check client
 
 $(STAMP): requirements.lock requirements-models.lock pyproject.toml
@@ -96,6 +96,10 @@ worker: install
 
 bench: install
 	$(BIN)/python -m bench
+
+## Retrieval quality (recall@k, MRR per mode, kind and language) beside the previous run's.
+eval: install
+	$(BIN)/python -m bench --only retrieval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache coverage.xml .coverage

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from bench import api_overhead, knowledge, worker_memory
+from bench import api_overhead, knowledge, retrieval, worker_memory
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["api", "knowledge", "memory"], help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=["api", "knowledge", "memory", "retrieval"], help="run one benchmark"
+    )
     parser.add_argument("--seconds", type=int, default=10, help="API: wrk duration per row")
     parser.add_argument("--connections", type=int, default=32, help="API: wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="API: wrk threads")
@@ -36,6 +38,8 @@ def main() -> None:
         )
     if args.only in (None, "memory"):
         worker_memory.run()
+    if args.only in (None, "retrieval"):
+        retrieval.run()
 
 
 if __name__ == "__main__":
