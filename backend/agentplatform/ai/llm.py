@@ -24,7 +24,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -307,7 +307,7 @@ async def stream_chat(
     tool_choice: ToolChoice | None = None,
     temperature: float | None = None,
     max_tokens: int | None = None,
-) -> AsyncIterator[ChatDelta]:
+) -> AsyncGenerator[ChatDelta]:
     """A chat completion as it is written: text deltas, then one `done` delta with the totals.
 
     The final delta carries the finish reason, the assembled tool calls and the token usage

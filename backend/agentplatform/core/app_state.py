@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from arq import ArqRedis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 
 from agentplatform.core.settings import Settings
@@ -10,3 +12,13 @@ from agentplatform.core.settings import Settings
 def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def app_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    return maker
+
+
+def app_arq(request: Request) -> ArqRedis | None:
+    arq: ArqRedis | None = request.app.state.arq
+    return arq

@@ -152,6 +152,13 @@ async def after_commit(session: AsyncSession, arq: ArqRedis | None) -> None:
         logger.warning("jobs not sent, Redis did not answer", extra={"error": repr(exc)})
 
 
+async def commit_early(session: AsyncSession, arq: ArqRedis | None) -> None:
+    """Commit what a request stored before it goes on with slow work that needs no transaction
+    (an agent writing its answer): the rest of its unit of work starts from a clean session."""
+    await session.commit()
+    await after_commit(session, arq)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed when the route returns, before the response is sent."""
     async with unit_of_work(request.app.state.sessionmaker, request.app.state.arq) as session:

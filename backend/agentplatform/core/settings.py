@@ -130,6 +130,11 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=3, ge=0, le=10)
     ai_models_cache_seconds: int = Field(default=300, ge=0)
 
+    # --- chat ----------------------------------------------------------------------------
+    # Tokens of context an agent turn may send (instructions, knowledge, history, the message);
+    # the agent's max_output_tokens come out of it.
+    chat_context_tokens: int = Field(default=8_000, ge=512, le=1_000_000)
+
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)

@@ -472,7 +472,7 @@ export type ApiKeyCreate = {
     /**
      * Scopes
      */
-    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write'>;
+    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write'>;
 };
 
 /**
@@ -586,6 +586,59 @@ export type BodyKnowledgeUploadDocument = {
 };
 
 /**
+ * Channel
+ */
+export type Channel = 'test' | 'api' | 'kommo';
+
+/**
+ * ChatReply
+ */
+export type ChatReply = {
+    /**
+     * In test mode only
+     */
+    context?: ContextInspection | null;
+    /**
+     * Conversation Id
+     */
+    conversation_id: string;
+    message: MessageRead;
+    /**
+     * User Message Id
+     */
+    user_message_id: string;
+};
+
+/**
+ * ChatRequest
+ */
+export type ChatRequest = {
+    contact?: ContactRef | null;
+    /**
+     * Conversation Id
+     *
+     * Continue this conversation; a new one is started without it
+     */
+    conversation_id?: string | null;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Mode
+     *
+     * test: the answer comes with the context it used (a test-chat conversation)
+     */
+    mode?: 'live' | 'test';
+    /**
+     * Stream
+     *
+     * Answer as Server-Sent Events (text/event-stream)
+     */
+    stream?: boolean;
+};
+
+/**
  * Check
  */
 export type Check = {
@@ -666,6 +719,40 @@ export type ChunkUpdate = {
 };
 
 /**
+ * Citation
+ */
+export type Citation = {
+    /**
+     * Chunk Id
+     */
+    chunk_id: string;
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Kind
+     */
+    kind?: 'passage' | 'fact';
+    /**
+     * Number
+     *
+     * The [n] the answer uses (passages only)
+     */
+    number: number | null;
+    /**
+     * Quote
+     *
+     * The passage, or the graph fact, the answer drew on
+     */
+    quote: string;
+};
+
+/**
  * CollectionCreate
  */
 export type CollectionCreate = {
@@ -724,6 +811,329 @@ export type CollectionUpdate = {
      */
     name?: string | null;
 };
+
+/**
+ * ContactRead
+ */
+export type ContactRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Email
+     */
+    email: string | null;
+    /**
+     * External Ids
+     */
+    external_ids: Array<ExternalIdRead>;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Phone
+     */
+    phone: string | null;
+};
+
+/**
+ * ContactRef
+ *
+ * Who is writing: our contact id, or the id another system gives them (created if new).
+ */
+export type ContactRef = {
+    /**
+     * Email
+     */
+    email?: string | null;
+    /**
+     * External Id
+     */
+    external_id?: string | null;
+    /**
+     * Id
+     */
+    id?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Phone
+     */
+    phone?: string | null;
+    /**
+     * System
+     *
+     * Whose id `external_id` is: 'api' (yours), 'kommo', ...
+     */
+    system?: string;
+};
+
+/**
+ * ContextFactRead
+ */
+export type ContextFactRead = {
+    /**
+     * Chunk Id
+     */
+    chunk_id: string | null;
+    /**
+     * Confidence
+     */
+    confidence: number;
+    /**
+     * Document Id
+     */
+    document_id: string | null;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Used
+     */
+    used: boolean;
+};
+
+/**
+ * ContextInspection
+ *
+ * Exactly what the model was given, section by section, counted by `tokenizer`.
+ */
+export type ContextInspection = {
+    /**
+     * Budget
+     */
+    budget: number;
+    /**
+     * Exact
+     *
+     * False: no tokenizer of this model is known, an estimate
+     */
+    exact: boolean;
+    /**
+     * Facts
+     */
+    facts: Array<ContextFactRead>;
+    /**
+     * Passages
+     */
+    passages: Array<ContextPassageRead>;
+    /**
+     * Sections
+     */
+    sections: Array<ContextSectionRead>;
+    /**
+     * System Prompt
+     */
+    system_prompt: string;
+    /**
+     * Tokenizer
+     */
+    tokenizer: string;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+};
+
+/**
+ * ContextItemRead
+ */
+export type ContextItemRead = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Score
+     */
+    score: number | null;
+    /**
+     * Tokens
+     */
+    tokens: number;
+};
+
+/**
+ * ContextPassageRead
+ */
+export type ContextPassageRead = {
+    /**
+     * Chunk Id
+     */
+    chunk_id: string;
+    /**
+     * Cited
+     */
+    cited: boolean;
+    /**
+     * Document Id
+     */
+    document_id: string;
+    /**
+     * Document Title
+     */
+    document_title: string;
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Score
+     */
+    score: number;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * ContextSectionRead
+ */
+export type ContextSectionRead = {
+    /**
+     * Dropped
+     */
+    dropped: number;
+    /**
+     * Items
+     */
+    items: Array<ContextItemRead>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Tokens
+     */
+    tokens: number;
+    /**
+     * Truncated
+     */
+    truncated: boolean;
+};
+
+/**
+ * ConversationDetail
+ */
+export type ConversationDetail = {
+    /**
+     * Agent Id
+     */
+    agent_id: string;
+    channel: Channel;
+    /**
+     * Contact Id
+     */
+    contact_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * External Lead Id
+     */
+    external_lead_id: string | null;
+    /**
+     * External Talk Id
+     */
+    external_talk_id: string | null;
+    /**
+     * Handoff Reason
+     */
+    handoff_reason: string | null;
+    /**
+     * Handoff Summary
+     */
+    handoff_summary: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Message At
+     */
+    last_message_at: string | null;
+    /**
+     * Message Count
+     */
+    message_count: number;
+    /**
+     * Messages
+     */
+    messages: Array<MessageRead>;
+    status: ConversationStatus;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * ConversationRead
+ */
+export type ConversationRead = {
+    /**
+     * Agent Id
+     */
+    agent_id: string;
+    channel: Channel;
+    /**
+     * Contact Id
+     */
+    contact_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * External Lead Id
+     */
+    external_lead_id: string | null;
+    /**
+     * External Talk Id
+     */
+    external_talk_id: string | null;
+    /**
+     * Handoff Reason
+     */
+    handoff_reason: string | null;
+    /**
+     * Handoff Summary
+     */
+    handoff_summary: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Message At
+     */
+    last_message_at: string | null;
+    /**
+     * Message Count
+     */
+    message_count: number;
+    status: ConversationStatus;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * ConversationStatus
+ */
+export type ConversationStatus = 'open' | 'handed_off' | 'closed';
 
 /**
  * DocumentRead
@@ -999,6 +1409,20 @@ export type EntitySource = {
  * EntityType
  */
 export type EntityType = 'person' | 'organization' | 'product' | 'place' | 'price' | 'email' | 'phone' | 'url' | 'other';
+
+/**
+ * ExternalIdRead
+ */
+export type ExternalIdRead = {
+    /**
+     * External Id
+     */
+    external_id: string;
+    /**
+     * System
+     */
+    system: string;
+};
 
 /**
  * ExtractionStatus
@@ -1424,6 +1848,32 @@ export type KommoScope = {
 };
 
 /**
+ * Latency
+ */
+export type Latency = {
+    /**
+     * Context Ms
+     */
+    context_ms?: number;
+    /**
+     * First Token Ms
+     */
+    first_token_ms?: number;
+    /**
+     * Generation Ms
+     */
+    generation_ms?: number;
+    /**
+     * Retrieval Ms
+     */
+    retrieval_ms?: number;
+    /**
+     * Total Ms
+     */
+    total_ms?: number;
+};
+
+/**
  * LoginRequest
  */
 export type LoginRequest = {
@@ -1472,6 +1922,75 @@ export type MemberRead = {
 export type MemberUpdate = {
     role: Role;
 };
+
+/**
+ * MessageRead
+ */
+export type MessageRead = {
+    /**
+     * Citations
+     */
+    citations: Array<Citation>;
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Conversation Id
+     */
+    conversation_id: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    latency?: Latency | null;
+    /**
+     * Model
+     */
+    model: string | null;
+    /**
+     * Offline
+     */
+    offline: boolean;
+    /**
+     * Provider
+     */
+    provider: string | null;
+    role: MessageRole;
+    status: MessageStatus;
+    /**
+     * Tokens In
+     */
+    tokens_in: number;
+    /**
+     * Tokens Out
+     */
+    tokens_out: number;
+    /**
+     * Tool Calls
+     */
+    tool_calls: Array<{
+        [key: string]: unknown;
+    }>;
+};
+
+/**
+ * MessageRole
+ */
+export type MessageRole = 'user' | 'assistant' | 'human';
+
+/**
+ * MessageStatus
+ */
+export type MessageStatus = 'complete' | 'streaming' | 'failed';
 
 /**
  * ModelInfo
@@ -1569,6 +2088,50 @@ export type PageChunkRead = {
      * Items
      */
     items: Array<ChunkRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[ContactRead]
+ */
+export type PageContactRead = {
+    /**
+     * Items
+     */
+    items: Array<ContactRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[ConversationRead]
+ */
+export type PageConversationRead = {
+    /**
+     * Items
+     */
+    items: Array<ConversationRead>;
     /**
      * Limit
      */
@@ -3202,6 +3765,72 @@ export type AgentsUpdateAgentResponses = {
 
 export type AgentsUpdateAgentResponse = AgentsUpdateAgentResponses[keyof AgentsUpdateAgentResponses];
 
+export type ChatChatData = {
+    body: ChatRequest;
+    path: {
+        /**
+         * Agent Id
+         */
+        agent_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/chat';
+};
+
+export type ChatChatErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid; The AI provider does not offer this model
+     */
+    422: Problem;
+    /**
+     * Too many requests; The workspace has used its monthly token budget
+     */
+    429: Problem;
+    /**
+     * The AI provider failed; The AI provider rejected the API key; The AI provider refused the request
+     */
+    502: Problem;
+    /**
+     * The AI provider is rate limiting requests; The AI provider is unavailable
+     */
+    503: Problem;
+    /**
+     * The AI provider did not answer in time
+     */
+    504: Problem;
+};
+
+export type ChatChatError = ChatChatErrors[keyof ChatChatErrors];
+
+export type ChatChatResponses = {
+    /**
+     * With `stream: true`: Server-Sent Events `start`, `context` (test mode), `token` ({text}), `citations`, `message` (a ChatReply), or `error` (a problem)
+     */
+    200: ChatReply;
+};
+
+export type ChatChatResponse = ChatChatResponses[keyof ChatChatResponses];
+
 export type AgentsDuplicateAgentData = {
     body?: never;
     path: {
@@ -4254,6 +4883,296 @@ export type ApiKeysRevokeApiKeyResponses = {
 };
 
 export type ApiKeysRevokeApiKeyResponse = ApiKeysRevokeApiKeyResponses[keyof ApiKeysRevokeApiKeyResponses];
+
+export type ChatListContactsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Q
+         *
+         * Text in name, e-mail or phone
+         */
+        q?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/contacts';
+};
+
+export type ChatListContactsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatListContactsError = ChatListContactsErrors[keyof ChatListContactsErrors];
+
+export type ChatListContactsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageContactRead;
+};
+
+export type ChatListContactsResponse = ChatListContactsResponses[keyof ChatListContactsResponses];
+
+export type ChatDeleteContactData = {
+    body?: never;
+    path: {
+        /**
+         * Contact Id
+         */
+        contact_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/contacts/{contact_id}';
+};
+
+export type ChatDeleteContactErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatDeleteContactError = ChatDeleteContactErrors[keyof ChatDeleteContactErrors];
+
+export type ChatDeleteContactResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ChatDeleteContactResponse = ChatDeleteContactResponses[keyof ChatDeleteContactResponses];
+
+export type ChatGetContactData = {
+    body?: never;
+    path: {
+        /**
+         * Contact Id
+         */
+        contact_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/contacts/{contact_id}';
+};
+
+export type ChatGetContactErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatGetContactError = ChatGetContactErrors[keyof ChatGetContactErrors];
+
+export type ChatGetContactResponses = {
+    /**
+     * Successful Response
+     */
+    200: ContactRead;
+};
+
+export type ChatGetContactResponse = ChatGetContactResponses[keyof ChatGetContactResponses];
+
+export type ChatListConversationsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Agent Id
+         */
+        agent_id?: string | null;
+        /**
+         * Contact Id
+         */
+        contact_id?: string | null;
+        /**
+         * Channel
+         */
+        channel?: Channel | null;
+        /**
+         * Status
+         */
+        status?: ConversationStatus | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/conversations';
+};
+
+export type ChatListConversationsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatListConversationsError = ChatListConversationsErrors[keyof ChatListConversationsErrors];
+
+export type ChatListConversationsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageConversationRead;
+};
+
+export type ChatListConversationsResponse = ChatListConversationsResponses[keyof ChatListConversationsResponses];
+
+export type ChatGetConversationData = {
+    body?: never;
+    path: {
+        /**
+         * Conversation Id
+         */
+        conversation_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/conversations/{conversation_id}';
+};
+
+export type ChatGetConversationErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatGetConversationError = ChatGetConversationErrors[keyof ChatGetConversationErrors];
+
+export type ChatGetConversationResponses = {
+    /**
+     * Successful Response
+     */
+    200: ConversationDetail;
+};
+
+export type ChatGetConversationResponse = ChatGetConversationResponses[keyof ChatGetConversationResponses];
 
 export type FeatureFlagsListFeatureFlagsData = {
     body?: never;

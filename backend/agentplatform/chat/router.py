@@ -1,0 +1,146 @@
+"""HTTP routes of chat: an agent's turn (JSON or Server-Sent Events), conversations, contacts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response
+
+from agentplatform.ai.provider_errors import PROVIDER_ERRORS
+from agentplatform.ai.usage import TokenBudgetExceeded
+from agentplatform.chat import conversations_service as service
+from agentplatform.chat import turns
+from agentplatform.chat.deps import ChatWrite, ContactsWrite, ConversationsRead
+from agentplatform.chat.models import Channel, ConversationStatus
+from agentplatform.chat.schemas import (
+    ChatReply,
+    ChatRequest,
+    ContactRead,
+    ConversationDetail,
+    ConversationRead,
+)
+from agentplatform.chat.sse import SSE_RESPONSE, EventStream, encoded
+from agentplatform.chat.views import contact_read, message_read
+from agentplatform.core.app_state import app_arq, app_sessionmaker, app_settings
+from agentplatform.core.db import SessionDep, commit_early
+from agentplatform.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    problem_responses,
+)
+from agentplatform.core.pagination import Page, PageDep
+
+router = APIRouter(prefix="/tenants/{tenant_id}", tags=["chat"])
+
+READ_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
+CHAT_ERRORS = problem_responses(
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    ValidationFailed,
+    RateLimited,
+    TokenBudgetExceeded,
+    *PROVIDER_ERRORS,
+)
+
+
+@router.post(
+    "/agents/{agent_id}/chat",
+    response_model=ChatReply,
+    responses={**CHAT_ERRORS, 200: SSE_RESPONSE},
+)
+async def chat(
+    agent_id: uuid.UUID, body: ChatRequest, ctx: ChatWrite, session: SessionDep, request: Request
+) -> ChatReply | Response:
+    """The agent answers `message` in a conversation (a new one without `conversation_id`).
+
+    The answer cites the passages it used; in `test` mode it comes with `context`, exactly what
+    the model was given. With `stream: true` the answer is sent as Server-Sent Events; a client
+    that disconnects stops the generation and the partial answer is stored as failed. With no AI
+    provider configured the offline responder answers (`offline: true`).
+    """
+    settings, arq = app_settings(request), app_arq(request)
+    turn = await turns.prepare_turn(session, settings, arq, ctx.tenant_id, agent_id, body)
+    await commit_early(session, arq)
+    maker = app_sessionmaker(request)
+    if body.stream:
+        return EventStream(encoded(turns.stream_turn(maker, arq, settings, turn)))
+    return await turns.complete_turn(maker, arq, settings, turn)
+
+
+@router.get("/conversations", response_model=Page[ConversationRead], responses=READ_ERRORS)
+async def list_conversations(
+    ctx: ConversationsRead,
+    session: SessionDep,
+    page: PageDep,
+    agent_id: uuid.UUID | None = None,
+    contact_id: uuid.UUID | None = None,
+    channel: Channel | None = None,
+    status_filter: Annotated[ConversationStatus | None, Query(alias="status")] = None,
+) -> Page[ConversationRead]:
+    items, total = await service.list_conversations(
+        session,
+        ctx.tenant_id,
+        page,
+        agent_id=agent_id,
+        contact_id=contact_id,
+        channel=channel,
+        status=status_filter,
+    )
+    return Page[ConversationRead].of(
+        [ConversationRead.model_validate(c) for c in items], total, page
+    )
+
+
+@router.get(
+    "/conversations/{conversation_id}", response_model=ConversationDetail, responses=READ_ERRORS
+)
+async def get_conversation(
+    conversation_id: uuid.UUID, ctx: ConversationsRead, session: SessionDep
+) -> ConversationDetail:
+    conversation = await service.get_conversation(session, ctx.tenant_id, conversation_id)
+    messages = await service.conversation_messages(session, ctx.tenant_id, conversation.id)
+    return ConversationDetail.model_validate(
+        {
+            **ConversationRead.model_validate(conversation).model_dump(),
+            "messages": [message_read(m) for m in messages],
+        }
+    )
+
+
+@router.get("/contacts", response_model=Page[ContactRead], responses=READ_ERRORS)
+async def list_contacts(
+    ctx: ConversationsRead,
+    session: SessionDep,
+    page: PageDep,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in name, e-mail or phone")
+    ] = None,
+) -> Page[ContactRead]:
+    items, total = await service.list_contacts(session, ctx.tenant_id, page, q)
+    ids = await service.external_ids(session, ctx.tenant_id, [c.id for c in items])
+    return Page[ContactRead].of([contact_read(c, ids[c.id]) for c in items], total, page)
+
+
+@router.get("/contacts/{contact_id}", response_model=ContactRead, responses=READ_ERRORS)
+async def get_contact(
+    contact_id: uuid.UUID, ctx: ConversationsRead, session: SessionDep
+) -> ContactRead:
+    contact = await service.get_contact(session, ctx.tenant_id, contact_id)
+    ids = await service.external_ids(session, ctx.tenant_id, [contact.id])
+    return contact_read(contact, ids[contact.id])
+
+
+@router.delete(
+    "/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS
+)
+async def delete_contact(contact_id: uuid.UUID, ctx: ContactsWrite, session: SessionDep) -> None:
+    """Forgets the contact: its conversations and messages are deleted with it."""
+    await service.delete_contact(session, ctx.tenant_id, contact_id)

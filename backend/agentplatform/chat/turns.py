@@ -1,0 +1,318 @@
+"""One agent turn: the customer's message stored, the context built, the answer written (streamed
+or not) and stored with what it used and cost.
+
+A turn holds no database connection while the model writes: `prepare_turn` runs in one unit of
+work (contact, conversation, the user's message, retrieval, the assistant's message as
+`streaming`), the model is called outside any transaction, and `finish_turn` stores the outcome
+in another. An answer that fails midway (provider error, client gone) keeps what was written,
+marked `failed` with the reason, so nothing a customer saw is lost.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from arq import ArqRedis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agentplatform.agents.profile import AgentProfile, load_profile
+from agentplatform.agents.schemas import AgentTool
+from agentplatform.ai import usage
+from agentplatform.ai.models import UsageOperation
+from agentplatform.ai.provider_errors import ProviderError
+from agentplatform.ai.resolver import Resolved, resolve_chat
+from agentplatform.ai.tokens import tokenizer_for
+from agentplatform.chat import conversations_service as conversations
+from agentplatform.chat.context import ContextBundle, ContextInput, GraphFact, Passage, assemble
+from agentplatform.chat.generation import Generated, Token, generate
+from agentplatform.chat.models import Channel, Message, MessageRole, MessageStatus
+from agentplatform.chat.schemas import ChatReply, ChatRequest
+from agentplatform.chat.views import citations, inspection, message_read
+from agentplatform.core.db import unit_of_work, utcnow
+from agentplatform.core.errors import Problem, ProblemError
+from agentplatform.core.scoped import get_scoped
+from agentplatform.core.settings import Settings
+from agentplatform.knowledge.context import KnowledgeContext, knowledge_context
+
+DISCONNECTED = "The client disconnected before the answer was finished."
+
+
+@dataclass
+class PreparedTurn:
+    tenant_id: uuid.UUID
+    agent: AgentProfile
+    conversation_id: uuid.UUID
+    user_message_id: uuid.UUID
+    message_id: uuid.UUID
+    resolved: Resolved
+    bundle: ContextBundle
+    test: bool
+    started: float
+    retrieval_ms: int
+    context_ms: int
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
+
+
+async def _knowledge(
+    session: AsyncSession, settings: Settings, agent: AgentProfile, tenant_id: uuid.UUID, text: str
+) -> KnowledgeContext | None:
+    if AgentTool.knowledge_search.value not in agent.tools:
+        return None
+    return await knowledge_context(
+        session, settings, tenant_id, query=text, knowledge_scope=agent.knowledge
+    )
+
+
+async def prepare_turn(
+    session: AsyncSession,
+    settings: Settings,
+    redis: ArqRedis | None,
+    tenant_id: uuid.UUID,
+    agent_id: uuid.UUID,
+    body: ChatRequest,
+) -> PreparedTurn:
+    started = time.perf_counter()
+    agent = await load_profile(session, redis, tenant_id, agent_id)
+    contact = None
+    if body.contact is not None:
+        contact = await conversations.resolve_contact(session, tenant_id, body.contact)
+    channel = Channel.test if body.mode == "test" else Channel.api
+    conversation = await conversations.conversation_for_turn(
+        session, tenant_id, agent.id, body.conversation_id, contact, channel, body.message
+    )
+    turns = await conversations.history(session, tenant_id, conversation.id)
+    user = conversations.add_message(session, conversation, MessageRole.user, body.message)
+    resolved = await resolve_chat(
+        session, settings, tenant_id, agent_provider_id=agent.provider_id, agent_model=agent.model
+    )
+    if resolved.config is not None:
+        await usage.check_budget(session, tenant_id)
+
+    retrieval_started = time.perf_counter()
+    found = await _knowledge(session, settings, agent, tenant_id, body.message)
+    retrieval_ms = _ms(retrieval_started)
+    context_started = time.perf_counter()
+    bundle = assemble(
+        tokenizer_for(resolved.model if resolved.config is not None else None),
+        ContextInput(
+            instructions=agent.instructions,
+            language=agent.language,
+            message=body.message,
+            history=turns,
+            passages=[
+                Passage(p.chunk_id, p.document_id, p.document_title, p.text, p.score)
+                for p in (found.passages if found else [])
+            ],
+            facts=[
+                GraphFact(f.text, f.chunk_id, f.document_id, f.document_title, f.confidence)
+                for f in (found.facts if found else [])
+            ],
+            budget=settings.chat_context_tokens - agent.max_output_tokens,
+        ),
+    )
+    context_ms = _ms(context_started)
+    answer = conversations.add_message(
+        session, conversation, MessageRole.assistant, "", MessageStatus.streaming
+    )
+    await session.flush()
+    return PreparedTurn(
+        tenant_id=tenant_id,
+        agent=agent,
+        conversation_id=conversation.id,
+        user_message_id=user.id,
+        message_id=answer.id,
+        resolved=resolved,
+        bundle=bundle,
+        test=body.mode == "test",
+        started=started,
+        retrieval_ms=retrieval_ms,
+        context_ms=context_ms,
+    )
+
+
+def _context_record(bundle: ContextBundle) -> dict[str, Any]:
+    """What a stored message keeps of its context: ids, scores and tokens, not the text."""
+    return {
+        "tokenizer": bundle.tokenizer,
+        "exact": bundle.exact,
+        "budget": bundle.budget,
+        "total_tokens": bundle.total_tokens,
+        "sections": [
+            {
+                "name": s.name,
+                "tokens": s.tokens,
+                "items": [{"id": i.id, "tokens": i.tokens, "score": i.score} for i in s.items],
+                "dropped": s.dropped,
+                "truncated": s.truncated,
+            }
+            for s in bundle.sections
+        ],
+    }
+
+
+async def finish_turn(
+    session: AsyncSession,
+    turn: PreparedTurn,
+    *,
+    text: str,
+    generated: Generated | None,
+    error: str | None = None,
+) -> Message:
+    message = await get_scoped(
+        session, Message, turn.tenant_id, turn.message_id, "Message not found"
+    )
+    message.content = text
+    message.status = MessageStatus.complete if error is None else MessageStatus.failed
+    message.error = error
+    message.context = _context_record(turn.bundle)
+    message.provider = generated.provider if generated else turn.resolved.provider_name
+    message.model = generated.model if generated else turn.resolved.model
+    message.offline = turn.resolved.config is None
+    message.latency = {
+        "retrieval_ms": turn.retrieval_ms,
+        "context_ms": turn.context_ms,
+        "first_token_ms": generated.first_token_ms if generated else 0,
+        "generation_ms": generated.generation_ms if generated else 0,
+        "total_ms": _ms(turn.started),
+    }
+    if generated is not None:
+        message.tokens_in = generated.tokens_in
+        message.tokens_out = generated.tokens_out
+        message.citations = citations(turn.bundle, generated.cited, generated.used_facts)
+        call = usage.Metered(
+            generated.provider,
+            generated.model,
+            generated.tokens_in,
+            generated.tokens_out,
+            generated.generation_ms,
+        )
+        await usage.record(
+            session, turn.tenant_id, UsageOperation.chat, call, agent_id=turn.agent.id
+        )
+    conversation = await conversations.get_conversation(
+        session, turn.tenant_id, turn.conversation_id
+    )
+    conversation.last_message_at = utcnow()
+    await session.flush()
+    return message
+
+
+def _reply(turn: PreparedTurn, message: Message, generated: Generated | None) -> ChatReply:
+    return ChatReply(
+        conversation_id=turn.conversation_id,
+        user_message_id=turn.user_message_id,
+        message=message_read(message),
+        context=inspection(turn.bundle, generated) if turn.test else None,
+    )
+
+
+async def _finish(
+    maker: async_sessionmaker[AsyncSession],
+    arq: ArqRedis | None,
+    turn: PreparedTurn,
+    text: str,
+    generated: Generated | None,
+    error: str | None = None,
+) -> ChatReply:
+    async with unit_of_work(maker, arq) as session:
+        message = await finish_turn(session, turn, text=text, generated=generated, error=error)
+        return _reply(turn, message, generated)
+
+
+def _generation(
+    settings: Settings, turn: PreparedTurn, *, stream: bool
+) -> AsyncGenerator[Token | Generated]:
+    return generate(
+        settings,
+        turn.resolved,
+        turn.bundle,
+        temperature=turn.agent.temperature,
+        max_tokens=turn.agent.max_output_tokens,
+        greeting=turn.agent.greeting,
+        stream=stream,
+    )
+
+
+async def complete_turn(
+    maker: async_sessionmaker[AsyncSession],
+    arq: ArqRedis | None,
+    settings: Settings,
+    turn: PreparedTurn,
+) -> ChatReply:
+    """The whole answer at once; a provider's failure is stored on the message, then raised."""
+    generated: Generated | None = None
+    try:
+        async with aclosing(_generation(settings, turn, stream=False)) as items:
+            async for item in items:
+                if isinstance(item, Generated):
+                    generated = item
+    except ProviderError as exc:
+        with anyio.CancelScope(shield=True):
+            await _finish(maker, arq, turn, "", None, exc.detail or exc.title)
+        raise
+    assert generated is not None
+    return await _finish(maker, arq, turn, generated.text, generated)
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    event: str
+    data: Any
+
+
+async def stream_turn(
+    maker: async_sessionmaker[AsyncSession],
+    arq: ArqRedis | None,
+    settings: Settings,
+    turn: PreparedTurn,
+) -> AsyncGenerator[StreamEvent]:
+    """Events of a streamed answer: `start`, `context` (test mode), `token`..., `citations`,
+    `message`; or `error` (the partial answer stored as failed). Closing the iterator early (the
+    client went away) stops the model and stores what was written as failed."""
+    parts: list[str] = []
+    finished = False
+    try:
+        yield StreamEvent(
+            "start",
+            {
+                "conversation_id": str(turn.conversation_id),
+                "user_message_id": str(turn.user_message_id),
+                "message_id": str(turn.message_id),
+            },
+        )
+        if turn.test:
+            yield StreamEvent("context", inspection(turn.bundle, None))
+        generated: Generated | None = None
+        async with aclosing(_generation(settings, turn, stream=True)) as items:
+            async for item in items:
+                if isinstance(item, Token):
+                    parts.append(item.text)
+                    yield StreamEvent("token", {"text": item.text})
+                else:
+                    generated = item
+        assert generated is not None
+        reply = await _finish(maker, arq, turn, generated.text, generated)
+        finished = True
+        yield StreamEvent("citations", reply.message.citations)
+        yield StreamEvent("message", reply)
+    except ProblemError as exc:
+        with anyio.CancelScope(shield=True):
+            await _finish(maker, arq, turn, "".join(parts), None, exc.detail or exc.title)
+        finished = True
+        problem = Problem(
+            type=exc.type_uri(), title=exc.title, status=exc.status, detail=exc.detail
+        )
+        yield StreamEvent("error", problem)
+    finally:
+        if not finished:
+            with anyio.CancelScope(shield=True):
+                await _finish(maker, arq, turn, "".join(parts), None, DISCONNECTED)
