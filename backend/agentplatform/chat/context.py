@@ -12,8 +12,9 @@ each within its share of what is left, and the total is counted again at the end
 2. the new message (at most a quarter);
 3. the two most recent turns;
 4. knowledge passages, best first (up to half of what remains), then graph facts (a sixth);
-5. older turns, newest first, while they fit; the turns that do not are summarised in one
-   system paragraph (their first sentences, within what is left).
+5. older turns, newest first, while they fit; if some do not, up to 300 tokens (a quarter of
+   what is left at most) are kept back for a summary of them in one system paragraph: the first
+   sentence of each, the most recent ones first.
 
 If the final count is still over budget (separators merge differently from pieces counted one
 by one), the lowest items go first: summary, older turns, facts, passages.
@@ -40,6 +41,7 @@ FACTS_HEADER = "Facts from the knowledge graph:"
 SUMMARY_HEADER = "Earlier in this conversation (summarised):"
 DEFAULT_INSTRUCTIONS = "You are a helpful sales assistant."
 SUMMARY_SENTENCE_CHARS = 200
+SUMMARY_TOKENS = 300
 
 
 @dataclass(frozen=True)
@@ -129,14 +131,51 @@ def _passage_text(number: int, passage: Passage) -> str:
     return f"[{number}] {passage.document_title or 'Untitled'}\n{passage.text}"
 
 
-def _summary(turns: list[Turn]) -> str:
-    lines = []
-    for turn in turns:
+def _summary(tokenizer: Tokenizer, turns: list[Turn], limit: int) -> str:
+    """The first sentence of each turn, as many of the most recent ones as fit in `limit`."""
+    lines: list[str] = []
+    used = tokenizer.count(SUMMARY_HEADER)
+    for turn in reversed(turns):
         sentences = split_sentences(turn.content.strip()) or [turn.content.strip()]
         first = sentences[0][:SUMMARY_SENTENCE_CHARS] if sentences else ""
-        if first:
-            lines.append(f"- {'Customer' if turn.role == 'user' else 'Agent'}: {first}")
+        if not first:
+            continue
+        line = f"- {'Customer' if turn.role == 'user' else 'Agent'}: {first}"
+        cost = tokenizer.count(line) + 1
+        if used + cost > limit:
+            break
+        used += cost
+        lines.insert(0, line)
     return "\n".join([SUMMARY_HEADER, *lines]) if lines else ""
+
+
+def _fit_turns(room: _Room, turns: list[Turn]) -> list[Turn]:
+    """The most recent of `turns` that fit, oldest first."""
+    kept: list[Turn] = []
+    for turn in reversed(turns):
+        if room.take(turn.content) is None or room.left < TOKENS_PER_MESSAGE + 1:
+            break
+        room.left -= TOKENS_PER_MESSAGE + 1
+        kept.insert(0, turn)
+    return kept
+
+
+def _older_turns(room: _Room, turns: list[Turn], section: Section) -> tuple[list[Turn], str]:
+    """Older turns while they fit; if some do not, room is kept for a summary of those."""
+    trial = _Room(room.tokenizer, room.left)
+    kept = _fit_turns(trial, turns)
+    if len(kept) == len(turns):
+        room.left = trial.left
+        return kept, ""
+    reserve = min(SUMMARY_TOKENS, room.left // 4)
+    room.left -= reserve
+    kept = _fit_turns(room, turns)
+    room.left += reserve
+    unfitted = turns[: len(turns) - len(kept)]
+    section.dropped = len(unfitted)
+    summary = _summary(room.tokenizer, unfitted, max(room.left - 1, 0))
+    room.left -= room.tokenizer.count(summary) + 1 if summary else 0
+    return kept, summary
 
 
 @dataclass
@@ -225,17 +264,7 @@ def assemble(tokenizer: Tokenizer, data: ContextInput) -> ContextBundle:
         share -= cost
         facts.append(fact)
 
-    older: list[Turn] = []
-    for turn in reversed(remaining_history):
-        if room.take(turn.content) is None or room.left < TOKENS_PER_MESSAGE + 1:
-            break
-        room.left -= TOKENS_PER_MESSAGE + 1
-        older.insert(0, turn)
-    unfitted = remaining_history[: len(remaining_history) - len(older)]
-    summary = ""
-    if unfitted:
-        summary = tokenizer.truncate(_summary(unfitted), max(room.left - 1, 0))
-        sections["history"].dropped = len(unfitted)
+    older, summary = _older_turns(room, remaining_history, sections["history"])
 
     draft = _Draft(instructions, message, passages, facts, recent, older, summary)
     total = tokenizer.count_messages(content for _, content in draft.messages())
