@@ -117,6 +117,12 @@ class ContextFactRead(OutputModel):
     used: bool
 
 
+class ContextMemoryRead(OutputModel):
+    id: uuid.UUID
+    text: str
+    score: float
+
+
 class ContextInspection(OutputModel):
     """Exactly what the model was given, section by section, counted by `tokenizer`."""
 
@@ -127,6 +133,7 @@ class ContextInspection(OutputModel):
     sections: list[ContextSectionRead]
     passages: list[ContextPassageRead]
     facts: list[ContextFactRead]
+    memories: list[ContextMemoryRead]
     system_prompt: str
 
 

@@ -29,13 +29,23 @@ from agentplatform.ai.provider_errors import ProviderError
 from agentplatform.ai.resolver import Resolved, resolve_chat
 from agentplatform.ai.tokens import tokenizer_for
 from agentplatform.chat import conversations_service as conversations
-from agentplatform.chat.context import ContextBundle, ContextInput, GraphFact, Passage, assemble
+from agentplatform.chat.context import (
+    ContextBundle,
+    ContextInput,
+    GraphFact,
+    Memory,
+    Passage,
+    assemble,
+)
 from agentplatform.chat.generation import Generated, Token, generate
+from agentplatform.chat.memory.learning import EXTRACT_MEMORIES
+from agentplatform.chat.memory.service import recall
 from agentplatform.chat.models import Channel, Message, MessageRole, MessageStatus
 from agentplatform.chat.schemas import ChatReply, ChatRequest
 from agentplatform.chat.views import citations, inspection, message_read
 from agentplatform.core.db import unit_of_work, utcnow
 from agentplatform.core.errors import Problem, ProblemError
+from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.scoped import get_scoped
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.context import KnowledgeContext, knowledge_context
@@ -50,6 +60,7 @@ class PreparedTurn:
     conversation_id: uuid.UUID
     user_message_id: uuid.UUID
     message_id: uuid.UUID
+    contact_id: uuid.UUID | None
     resolved: Resolved
     bundle: ContextBundle
     test: bool
@@ -99,6 +110,10 @@ async def prepare_turn(
 
     retrieval_started = time.perf_counter()
     found = await _knowledge(session, settings, agent, tenant_id, body.message)
+    memories = []
+    if conversation.contact_id is not None:
+        recalled = await recall(session, settings, tenant_id, conversation.contact_id, body.message)
+        memories = [Memory(r.memory.id, r.memory.text, round(r.score, 4)) for r in recalled]
     retrieval_ms = _ms(retrieval_started)
     context_started = time.perf_counter()
     bundle = assemble(
@@ -117,6 +132,7 @@ async def prepare_turn(
                 for f in (found.facts if found else [])
             ],
             budget=settings.chat_context_tokens - agent.max_output_tokens,
+            memories=memories,
         ),
     )
     context_ms = _ms(context_started)
@@ -130,6 +146,7 @@ async def prepare_turn(
         conversation_id=conversation.id,
         user_message_id=user.id,
         message_id=answer.id,
+        contact_id=conversation.contact_id,
         resolved=resolved,
         bundle=bundle,
         test=body.mode == "test",
@@ -202,6 +219,14 @@ async def finish_turn(
         session, turn.tenant_id, turn.conversation_id
     )
     conversation.last_message_at = utcnow()
+    if turn.contact_id is not None:
+        enqueue_after_commit(
+            session,
+            EXTRACT_MEMORIES,
+            str(turn.tenant_id),
+            str(turn.user_message_id),
+            job_id=f"memory:{turn.user_message_id}",
+        )
     await session.flush()
     return message
 

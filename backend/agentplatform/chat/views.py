@@ -13,6 +13,7 @@ from agentplatform.chat.schemas import (
     ContextFactRead,
     ContextInspection,
     ContextItemRead,
+    ContextMemoryRead,
     ContextPassageRead,
     ContextSectionRead,
     ExternalIdRead,
@@ -114,6 +115,7 @@ def inspection(bundle: ContextBundle, generated: Generated | None) -> ContextIns
             )
             for f in bundle.facts
         ],
+        memories=[ContextMemoryRead(id=m.id, text=m.text, score=m.score) for m in bundle.memories],
         system_prompt=bundle.messages[0][1],
     )
 

@@ -923,6 +923,10 @@ export type ContextInspection = {
      */
     facts: Array<ContextFactRead>;
     /**
+     * Memories
+     */
+    memories: Array<ContextMemoryRead>;
+    /**
      * Passages
      */
     passages: Array<ContextPassageRead>;
@@ -960,6 +964,24 @@ export type ContextItemRead = {
      * Tokens
      */
     tokens: number;
+};
+
+/**
+ * ContextMemoryRead
+ */
+export type ContextMemoryRead = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Score
+     */
+    score: number;
+    /**
+     * Text
+     */
+    text: string;
 };
 
 /**
@@ -1921,6 +1943,110 @@ export type MemberRead = {
  */
 export type MemberUpdate = {
     role: Role;
+};
+
+/**
+ * MemoryCreate
+ */
+export type MemoryCreate = {
+    /**
+     * Importance
+     */
+    importance?: number;
+    /**
+     * Key
+     */
+    key?: 'name' | 'email' | 'phone' | 'city' | 'company' | 'budget' | 'need' | 'preference' | 'dislike' | 'other';
+    /**
+     * Value
+     */
+    value: string;
+};
+
+/**
+ * MemoryOrigin
+ */
+export type MemoryOrigin = 'conversation' | 'manual';
+
+/**
+ * MemoryRead
+ */
+export type MemoryRead = {
+    /**
+     * Contact Id
+     */
+    contact_id: string;
+    /**
+     * Conversation Id
+     *
+     * Where it was learnt, if in a chat
+     */
+    conversation_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Importance
+     */
+    importance: number;
+    /**
+     * Key
+     */
+    key: string;
+    /**
+     * Last Seen At
+     */
+    last_seen_at: string;
+    /**
+     * Message Id
+     */
+    message_id: string | null;
+    origin: MemoryOrigin;
+    status: MemoryStatus;
+    /**
+     * Superseded By Id
+     */
+    superseded_by_id: string | null;
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Times Seen
+     */
+    times_seen: number;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Value
+     */
+    value: string;
+};
+
+/**
+ * MemoryStatus
+ */
+export type MemoryStatus = 'active' | 'superseded';
+
+/**
+ * MemoryUpdate
+ */
+export type MemoryUpdate = {
+    /**
+     * Importance
+     */
+    importance?: number | null;
+    /**
+     * Value
+     */
+    value?: string | null;
 };
 
 /**
@@ -5048,6 +5174,223 @@ export type ChatGetContactResponses = {
 };
 
 export type ChatGetContactResponse = ChatGetContactResponses[keyof ChatGetContactResponses];
+
+export type ChatListMemoriesData = {
+    body?: never;
+    path: {
+        /**
+         * Contact Id
+         */
+        contact_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Include Superseded
+         *
+         * Also the facts newer ones replaced (history)
+         */
+        include_superseded?: boolean;
+    };
+    url: '/api/v1/tenants/{tenant_id}/contacts/{contact_id}/memories';
+};
+
+export type ChatListMemoriesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatListMemoriesError = ChatListMemoriesErrors[keyof ChatListMemoriesErrors];
+
+export type ChatListMemoriesResponses = {
+    /**
+     * Response Chat-List Memories
+     *
+     * Successful Response
+     */
+    200: Array<MemoryRead>;
+};
+
+export type ChatListMemoriesResponse = ChatListMemoriesResponses[keyof ChatListMemoriesResponses];
+
+export type ChatAddMemoryData = {
+    body: MemoryCreate;
+    path: {
+        /**
+         * Contact Id
+         */
+        contact_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/contacts/{contact_id}/memories';
+};
+
+export type ChatAddMemoryErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatAddMemoryError = ChatAddMemoryErrors[keyof ChatAddMemoryErrors];
+
+export type ChatAddMemoryResponses = {
+    /**
+     * Successful Response
+     */
+    201: MemoryRead;
+};
+
+export type ChatAddMemoryResponse = ChatAddMemoryResponses[keyof ChatAddMemoryResponses];
+
+export type ChatDeleteMemoryData = {
+    body?: never;
+    path: {
+        /**
+         * Contact Id
+         */
+        contact_id: string;
+        /**
+         * Memory Id
+         */
+        memory_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/contacts/{contact_id}/memories/{memory_id}';
+};
+
+export type ChatDeleteMemoryErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatDeleteMemoryError = ChatDeleteMemoryErrors[keyof ChatDeleteMemoryErrors];
+
+export type ChatDeleteMemoryResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ChatDeleteMemoryResponse = ChatDeleteMemoryResponses[keyof ChatDeleteMemoryResponses];
+
+export type ChatUpdateMemoryData = {
+    body: MemoryUpdate;
+    path: {
+        /**
+         * Contact Id
+         */
+        contact_id: string;
+        /**
+         * Memory Id
+         */
+        memory_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/contacts/{contact_id}/memories/{memory_id}';
+};
+
+export type ChatUpdateMemoryErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatUpdateMemoryError = ChatUpdateMemoryErrors[keyof ChatUpdateMemoryErrors];
+
+export type ChatUpdateMemoryResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemoryRead;
+};
+
+export type ChatUpdateMemoryResponse = ChatUpdateMemoryResponses[keyof ChatUpdateMemoryResponses];
 
 export type ChatListConversationsData = {
     body?: never;
