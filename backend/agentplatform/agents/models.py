@@ -44,6 +44,7 @@ class Agent(IdMixin, TimestampMixin, Base):
     knowledge: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     kommo: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     working_hours: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    human_pause_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (Index("ix_agent_tenant_id_name", "tenant_id", "name"),)

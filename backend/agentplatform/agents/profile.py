@@ -52,6 +52,7 @@ class AgentProfile:
     knowledge: dict[str, Any] = field(default_factory=dict)
     kommo: dict[str, Any] = field(default_factory=dict)
     working_hours: dict[str, Any] | None = None
+    human_pause_minutes: int = 30
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -90,6 +91,7 @@ def profile_of(agent: Agent) -> AgentProfile:
         knowledge=dict(agent.knowledge or {}),
         kommo=dict(agent.kommo or {}),
         working_hours=agent.working_hours,
+        human_pause_minutes=agent.human_pause_minutes,
     )
 
 

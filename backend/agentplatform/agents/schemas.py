@@ -20,6 +20,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 class AgentTool(enum.StrEnum):
     knowledge_search = "knowledge_search"
+    memory_lookup = "memory_lookup"
     move_stage = "move_stage"
     add_note = "add_note"
     create_task = "create_task"
@@ -79,6 +80,7 @@ Instructions = Annotated[str, StringConstraints(max_length=20_000, strip_whitesp
 ModelName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Temperature = Annotated[float, Field(ge=0, le=2)]
 MaxTokens = Annotated[int, Field(ge=1, le=32_000)]
+PauseMinutes = Annotated[int, Field(ge=0, le=10_080)]
 
 
 class AgentConfig(InputModel):
@@ -100,6 +102,11 @@ class AgentConfig(InputModel):
     knowledge: KnowledgeScope = Field(default_factory=KnowledgeScope)
     kommo: KommoScope = Field(default_factory=KommoScope)
     working_hours: WorkingHours | None = None
+    human_pause_minutes: PauseMinutes = Field(
+        default=30,
+        description="After a person writes in a conversation the agent stays quiet there for "
+        "this long (0: it answers again at once)",
+    )
 
 
 class AgentCreate(AgentConfig):
@@ -121,6 +128,7 @@ class AgentUpdate(InputModel):
     knowledge: KnowledgeScope | None = None
     kommo: KommoScope | None = None
     working_hours: WorkingHours | None = None
+    human_pause_minutes: PauseMinutes | None = None
 
 
 class AgentRead(OutputModel):
@@ -139,6 +147,7 @@ class AgentRead(OutputModel):
     knowledge: KnowledgeScope
     kommo: KommoScope
     working_hours: WorkingHours | None
+    human_pause_minutes: int
     version: int
     created_at: datetime
     updated_at: datetime

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentplatform.agents.service import get_agent
 from agentplatform.chat.context import Turn
 from agentplatform.chat.models import (
     Channel,
@@ -21,6 +22,7 @@ from agentplatform.chat.models import (
     MessageStatus,
 )
 from agentplatform.chat.schemas import ContactRef
+from agentplatform.core.db import utcnow
 from agentplatform.core.errors import Conflict, FieldError, ValidationFailed
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.scoped import get_scoped, scoped
@@ -172,6 +174,11 @@ async def conversation_for_turn(
         )
     if conversation.status is ConversationStatus.handed_off:
         raise Conflict("This conversation was handed off to a person; the agent does not answer it")
+    if conversation.paused_until is not None and conversation.paused_until > utcnow():
+        raise Conflict(
+            "A person is answering this conversation; the agent is quiet here until "
+            f"{conversation.paused_until.isoformat(timespec='minutes')}"
+        )
     if conversation.status is ConversationStatus.closed:
         conversation.status = ConversationStatus.open  # a customer writing again reopens it
     return conversation
@@ -251,3 +258,28 @@ async def conversation_messages(
         .order_by(Message.created_at, Message.id)
     )
     return list(rows)
+
+
+async def add_human_message(
+    session: AsyncSession, tenant_id: uuid.UUID, conversation_id: uuid.UUID, content: str
+) -> Message:
+    """A person of the workspace answers; the agent stays quiet there for its pause."""
+    conversation = await get_conversation(session, tenant_id, conversation_id, lock=True)
+    agent = await get_agent(session, tenant_id, conversation.agent_id)
+    now = utcnow()
+    message = add_message(session, conversation, MessageRole.human, content, at=now)
+    if agent.human_pause_minutes > 0:
+        conversation.paused_until = now + timedelta(minutes=agent.human_pause_minutes)
+    await session.flush()
+    return message
+
+
+async def resume_conversation(
+    session: AsyncSession, tenant_id: uuid.UUID, conversation_id: uuid.UUID
+) -> Conversation:
+    """The agent answers the conversation again (after a hand-off or a person's answer)."""
+    conversation = await get_conversation(session, tenant_id, conversation_id, lock=True)
+    conversation.status = ConversationStatus.open
+    conversation.paused_until = None
+    await session.flush()
+    return conversation

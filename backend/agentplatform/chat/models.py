@@ -103,6 +103,8 @@ class Conversation(IdMixin, TimestampMixin, Base):
     handoff_reason: Mapped[str | None] = mapped_column(Text)
     handoff_summary: Mapped[str | None] = mapped_column(Text)
     handed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A person answered: the agent stays quiet here until then (see the agent's pause).
+    paused_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_conversation_tenant_id_last_message_at", "tenant_id", "last_message_at"),

@@ -20,6 +20,8 @@ from agentplatform.chat.schemas import (
     ContactRead,
     ConversationDetail,
     ConversationRead,
+    HumanMessageCreate,
+    MessageRead,
 )
 from agentplatform.chat.sse import SSE_RESPONSE, EventStream, encoded
 from agentplatform.chat.views import contact_read, message_read
@@ -113,6 +115,34 @@ async def get_conversation(
             "messages": [message_read(m) for m in messages],
         }
     )
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=MessageRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(Unauthorized, Forbidden, NotFound, ValidationFailed, RateLimited),
+)
+async def add_human_message(
+    conversation_id: uuid.UUID, body: HumanMessageCreate, ctx: ChatWrite, session: SessionDep
+) -> MessageRead:
+    """A person of the workspace answers in the conversation; the agent stays quiet there for
+    its `human_pause_minutes`."""
+    message = await service.add_human_message(session, ctx.tenant_id, conversation_id, body.content)
+    return message_read(message)
+
+
+@router.post(
+    "/conversations/{conversation_id}/resume",
+    response_model=ConversationRead,
+    responses=READ_ERRORS,
+)
+async def resume_conversation(
+    conversation_id: uuid.UUID, ctx: ChatWrite, session: SessionDep
+) -> ConversationRead:
+    """The agent answers the conversation again, after a hand-off or a person's answer."""
+    conversation = await service.resume_conversation(session, ctx.tenant_id, conversation_id)
+    return ConversationRead.model_validate(conversation)
 
 
 @router.get("/contacts", response_model=Page[ContactRead], responses=READ_ERRORS)

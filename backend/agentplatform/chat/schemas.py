@@ -50,6 +50,10 @@ class ChatRequest(InputModel):
     )
 
 
+class HumanMessageCreate(InputModel):
+    content: Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE_CHARS)]
+
+
 class Citation(OutputModel):
     kind: Literal["passage", "fact"] = "passage"
     number: int | None = Field(description="The [n] the answer uses (passages only)")
@@ -157,6 +161,8 @@ class ConversationRead(OutputModel):
     last_message_at: datetime | None
     handoff_reason: str | None
     handoff_summary: str | None
+    handed_off_at: datetime | None
+    paused_until: datetime | None = Field(description="A person answered: the agent is quiet")
     created_at: datetime
 
 

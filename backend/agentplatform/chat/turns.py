@@ -37,11 +37,19 @@ from agentplatform.chat.context import (
     Passage,
     assemble,
 )
-from agentplatform.chat.generation import Generated, Token, generate
+from agentplatform.chat.generation import (
+    Generated,
+    GenerationRequest,
+    Item,
+    Token,
+    ToolEvent,
+    generate,
+)
 from agentplatform.chat.memory.learning import EXTRACT_MEMORIES
 from agentplatform.chat.memory.service import recall
 from agentplatform.chat.models import Channel, Message, MessageRole, MessageStatus
 from agentplatform.chat.schemas import ChatReply, ChatRequest
+from agentplatform.chat.tools import ToolRunner, offered
 from agentplatform.chat.views import citations, inspection, message_read
 from agentplatform.core.db import unit_of_work, utcnow
 from agentplatform.core.errors import Problem, ProblemError
@@ -61,6 +69,7 @@ class PreparedTurn:
     user_message_id: uuid.UUID
     message_id: uuid.UUID
     contact_id: uuid.UUID | None
+    lead_id: str | None
     resolved: Resolved
     bundle: ContextBundle
     test: bool
@@ -147,6 +156,7 @@ async def prepare_turn(
         user_message_id=user.id,
         message_id=answer.id,
         contact_id=conversation.contact_id,
+        lead_id=conversation.external_lead_id,
         resolved=resolved,
         bundle=bundle,
         test=body.mode == "test",
@@ -205,6 +215,13 @@ async def finish_turn(
         message.tokens_in = generated.tokens_in
         message.tokens_out = generated.tokens_out
         message.citations = citations(turn.bundle, generated.cited, generated.used_facts)
+        message.tool_calls = [run.as_record() for run in generated.tool_runs]
+        message.context = {
+            **message.context,
+            "steps": generated.steps,
+            "step_limit_reached": generated.step_limit_reached,
+            "kind": generated.kind,
+        }
         call = usage.Metered(
             generated.provider,
             generated.model,
@@ -254,16 +271,39 @@ async def _finish(
 
 
 def _generation(
-    settings: Settings, turn: PreparedTurn, *, stream: bool
-) -> AsyncGenerator[Token | Generated]:
+    maker: async_sessionmaker[AsyncSession],
+    arq: ArqRedis | None,
+    settings: Settings,
+    turn: PreparedTurn,
+    *,
+    stream: bool,
+) -> AsyncGenerator[Item]:
+    runner = ToolRunner(
+        maker=maker,
+        arq=arq,
+        settings=settings,
+        tenant_id=turn.tenant_id,
+        conversation_id=turn.conversation_id,
+        contact_id=turn.contact_id,
+        lead_id=turn.lead_id,
+        allowed=frozenset(turn.agent.tools),
+        knowledge_scope=turn.agent.knowledge,
+        test=turn.test,
+        passages=turn.bundle.passages,
+    )
     return generate(
-        settings,
-        turn.resolved,
-        turn.bundle,
-        temperature=turn.agent.temperature,
-        max_tokens=turn.agent.max_output_tokens,
-        greeting=turn.agent.greeting,
-        stream=stream,
+        GenerationRequest(
+            settings=settings,
+            resolved=turn.resolved,
+            bundle=turn.bundle,
+            temperature=turn.agent.temperature,
+            max_tokens=turn.agent.max_output_tokens,
+            greeting=turn.agent.greeting,
+            stream=stream,
+            runner=runner,
+            tools=offered(turn.agent.tools, has_contact=turn.contact_id is not None),
+            max_steps=settings.chat_max_tool_steps,
+        )
     )
 
 
@@ -276,7 +316,7 @@ async def complete_turn(
     """The whole answer at once; a provider's failure is stored on the message, then raised."""
     generated: Generated | None = None
     try:
-        async with aclosing(_generation(settings, turn, stream=False)) as items:
+        async with aclosing(_generation(maker, arq, settings, turn, stream=False)) as items:
             async for item in items:
                 if isinstance(item, Generated):
                     generated = item
@@ -317,11 +357,13 @@ async def stream_turn(
         if turn.test:
             yield StreamEvent("context", inspection(turn.bundle, None))
         generated: Generated | None = None
-        async with aclosing(_generation(settings, turn, stream=True)) as items:
+        async with aclosing(_generation(maker, arq, settings, turn, stream=True)) as items:
             async for item in items:
                 if isinstance(item, Token):
                     parts.append(item.text)
                     yield StreamEvent("token", {"text": item.text})
+                elif isinstance(item, ToolEvent):
+                    yield StreamEvent("tool_call", item.run.as_record())
                 else:
                     generated = item
         assert generated is not None

@@ -134,6 +134,8 @@ class Settings(BaseSettings):
     # Tokens of context an agent turn may send (instructions, knowledge, history, the message);
     # the agent's max_output_tokens come out of it.
     chat_context_tokens: int = Field(default=8_000, ge=512, le=1_000_000)
+    # Rounds of tool calls a turn may make before the model must answer without tools.
+    chat_max_tool_steps: int = Field(default=4, ge=0, le=20)
 
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None

@@ -163,3 +163,24 @@ async def _start_event(http: httpx.AsyncClient, base: str) -> str:
     conversations = (await http.get(f"{base}/conversations")).json()["items"]
     detail = (await http.get(f"{base}/conversations/{conversations[0]['id']}")).json()
     return str(detail["messages"][-1]["id"])
+
+
+async def test_a_streamed_turn_reports_its_tool_calls_as_they_run(
+    live_url: str, engine: AsyncEngine, live_settings: Settings, openai_server: OpenAISimulator
+) -> None:
+    async with _client(live_url) as http:
+        base = await _signed_in(http, engine)
+        await documents(http, base, live_settings)
+        url = await _provider_agent(http, base, openai_server)
+        openai_server.reply_tool_call("knowledge_search", {"query": "Bracket X price"})
+        openai_server.reply("It costs $49 [1].")
+        response = await http.post(url, json={"message": QUESTION, "stream": True})
+        events = _events(response.text)
+
+    names = [name for name, _ in events]
+    assert names.index("tool_call") < names.index("token") < names.index("message")
+    tool = next(data for name, data in events if name == "tool_call")
+    assert (tool["name"], tool["status"]) == ("knowledge_search", "ok")
+    final = events[-1][1]["message"]
+    assert final["content"] == "It costs $49 [1]."
+    assert [t["name"] for t in final["tool_calls"]] == ["knowledge_search"]

@@ -19,6 +19,12 @@ export type AgentConfig = {
      */
     greeting?: string;
     /**
+     * Human Pause Minutes
+     *
+     * After a person writes in a conversation the agent stays quiet there for this long (0: it answers again at once)
+     */
+    human_pause_minutes?: number;
+    /**
      * Instructions
      */
     instructions?: string;
@@ -72,6 +78,12 @@ export type AgentCreate = {
      * Greeting
      */
     greeting?: string;
+    /**
+     * Human Pause Minutes
+     *
+     * After a person writes in a conversation the agent stays quiet there for this long (0: it answers again at once)
+     */
+    human_pause_minutes?: number;
     /**
      * Instructions
      */
@@ -236,6 +248,10 @@ export type AgentRead = {
      */
     greeting: string;
     /**
+     * Human Pause Minutes
+     */
+    human_pause_minutes: number;
+    /**
      * Id
      */
     id: string;
@@ -328,7 +344,7 @@ export type AgentSummary = {
 /**
  * AgentTool
  */
-export type AgentTool = 'knowledge_search' | 'move_stage' | 'add_note' | 'create_task' | 'update_field' | 'handoff';
+export type AgentTool = 'knowledge_search' | 'memory_lookup' | 'move_stage' | 'add_note' | 'create_task' | 'update_field' | 'handoff';
 
 /**
  * AgentUpdate
@@ -342,6 +358,10 @@ export type AgentUpdate = {
      * Greeting
      */
     greeting?: string | null;
+    /**
+     * Human Pause Minutes
+     */
+    human_pause_minutes?: number | null;
     /**
      * Instructions
      */
@@ -1070,6 +1090,10 @@ export type ConversationDetail = {
      */
     external_talk_id: string | null;
     /**
+     * Handed Off At
+     */
+    handed_off_at: string | null;
+    /**
      * Handoff Reason
      */
     handoff_reason: string | null;
@@ -1093,6 +1117,12 @@ export type ConversationDetail = {
      * Messages
      */
     messages: Array<MessageRead>;
+    /**
+     * Paused Until
+     *
+     * A person answered: the agent is quiet
+     */
+    paused_until: string | null;
     status: ConversationStatus;
     /**
      * Title
@@ -1126,6 +1156,10 @@ export type ConversationRead = {
      */
     external_talk_id: string | null;
     /**
+     * Handed Off At
+     */
+    handed_off_at: string | null;
+    /**
      * Handoff Reason
      */
     handoff_reason: string | null;
@@ -1145,6 +1179,12 @@ export type ConversationRead = {
      * Message Count
      */
     message_count: number;
+    /**
+     * Paused Until
+     *
+     * A person answered: the agent is quiet
+     */
+    paused_until: string | null;
     status: ConversationStatus;
     /**
      * Title
@@ -1609,6 +1649,16 @@ export type Health = {
      * Status
      */
     status?: 'ok';
+};
+
+/**
+ * HumanMessageCreate
+ */
+export type HumanMessageCreate = {
+    /**
+     * Content
+     */
+    content: string;
 };
 
 /**
@@ -5516,6 +5566,106 @@ export type ChatGetConversationResponses = {
 };
 
 export type ChatGetConversationResponse = ChatGetConversationResponses[keyof ChatGetConversationResponses];
+
+export type ChatAddHumanMessageData = {
+    body: HumanMessageCreate;
+    path: {
+        /**
+         * Conversation Id
+         */
+        conversation_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages';
+};
+
+export type ChatAddHumanMessageErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatAddHumanMessageError = ChatAddHumanMessageErrors[keyof ChatAddHumanMessageErrors];
+
+export type ChatAddHumanMessageResponses = {
+    /**
+     * Successful Response
+     */
+    201: MessageRead;
+};
+
+export type ChatAddHumanMessageResponse = ChatAddHumanMessageResponses[keyof ChatAddHumanMessageResponses];
+
+export type ChatResumeConversationData = {
+    body?: never;
+    path: {
+        /**
+         * Conversation Id
+         */
+        conversation_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/resume';
+};
+
+export type ChatResumeConversationErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ChatResumeConversationError = ChatResumeConversationErrors[keyof ChatResumeConversationErrors];
+
+export type ChatResumeConversationResponses = {
+    /**
+     * Successful Response
+     */
+    200: ConversationRead;
+};
+
+export type ChatResumeConversationResponse = ChatResumeConversationResponses[keyof ChatResumeConversationResponses];
 
 export type FeatureFlagsListFeatureFlagsData = {
     body?: never;

@@ -29,6 +29,7 @@ export const agent: AgentRead = {
   knowledge: { all: true, document_ids: [], collection_ids: [] },
   kommo: { pipeline_ids: [7214562], channels: ['whatsapp'] },
   working_hours: null,
+  human_pause_minutes: 30,
   version: 3,
   created_at: '2026-03-01T09:00:00Z',
   updated_at: '2026-03-03T09:00:00Z',

@@ -97,5 +97,5 @@ async def learn_from_message(
         return []
     agent = await find_scoped(session, Agent, tenant_id, conversation.agent_id)
     facts = await _facts(session, settings, message, agent)
-    source = Source(MemoryOrigin.conversation, conversation.id, message.id)
+    source = Source(MemoryOrigin.conversation, conversation.id, message.id, message.created_at)
     return await remember(session, settings, tenant_id, conversation.contact_id, facts, source)

@@ -11,6 +11,10 @@ Storing a fact (`remember`), against the contact's active memories:
   updated to the new wording;
 - otherwise a new memory.
 
+A fact learnt late from an earlier message (jobs may run out of order) never supersedes a newer
+one: it is stored as already superseded. One contact's memories are changed by one call at a
+time (the contact's row is locked).
+
 Recall ranks the active memories by 0.6 * similarity to the message + 0.25 * importance +
 0.15 * recency (halving every 30 days since last seen).
 """
@@ -62,6 +66,17 @@ def _cosine(a: list[float], b: list[float]) -> float:
     return float(va @ vb) / denominator if denominator else 0.0
 
 
+async def _all_memories(
+    session: AsyncSession, tenant_id: uuid.UUID, contact_id: uuid.UUID
+) -> list[ContactMemory]:
+    rows = await session.scalars(
+        scoped(select(ContactMemory), ContactMemory, tenant_id)
+        .where(ContactMemory.contact_id == contact_id)
+        .order_by(ContactMemory.created_at)
+    )
+    return list(rows)
+
+
 async def active_memories(
     session: AsyncSession, tenant_id: uuid.UUID, contact_id: uuid.UUID
 ) -> list[ContactMemory]:
@@ -78,6 +93,7 @@ class Source:
     origin: MemoryOrigin
     conversation_id: uuid.UUID | None = None
     message_id: uuid.UUID | None = None
+    at: datetime | None = None  # when the fact was stated (the message's time); default now
 
 
 async def remember(
@@ -91,13 +107,18 @@ async def remember(
     """Stores `facts` as the module docstring says; returns the memories they touched."""
     if not facts:
         return []
-    active = await active_memories(session, tenant_id, contact_id)
     vectors = await _vectors(settings, [fact.text for fact in facts])
-    now = utcnow()
+    # One contact's memories change one turn at a time (two jobs may learn from two messages).
+    await get_scoped(session, Contact, tenant_id, contact_id, "Contact not found", for_update=True)
+    history = await _all_memories(session, tenant_id, contact_id)
+    active = [m for m in history if m.status is MemoryStatus.active]
+    now = source.at or utcnow()
     touched = []
     replaced: list[tuple[ContactMemory, ContactMemory]] = []
     for fact, vector in zip(facts, vectors, strict=True):
-        memory, old = _store(session, tenant_id, contact_id, active, fact, vector, source, now)
+        memory, old = _store(
+            session, tenant_id, contact_id, history, active, fact, vector, source, now
+        )
         touched.append(memory)
         replaced += [(stale, memory) for stale in old]
     await session.flush()  # the new rows exist before the old ones point at them
@@ -111,6 +132,7 @@ def _store(
     session: AsyncSession,
     tenant_id: uuid.UUID,
     contact_id: uuid.UUID,
+    history: list[ContactMemory],
     active: list[ContactMemory],
     fact: Fact,
     vector: list[float],
@@ -122,13 +144,20 @@ def _store(
     for memory in same_key:
         if _norm(memory.value) == _norm(fact.value):
             memory.times_seen += 1
-            memory.last_seen_at = now
+            memory.last_seen_at = max(memory.last_seen_at, now)
             memory.importance = max(memory.importance, fact.importance)
             return memory, []
     replaced = [m for m in same_key if fact.key in SINGLE_VALUED]
     replaced += [
         m for m in active if m.key == OPPOSITE.get(fact.key) and _norm(m.value) == _norm(fact.value)
     ]
+    newer = [old for old in replaced if old.last_seen_at > now]
+    if newer:
+        # Learnt late from an earlier message: history has moved past it already.
+        for memory in history:
+            if memory.key == fact.key and _norm(memory.value) == _norm(fact.value):
+                memory.times_seen += 1
+                return memory, []
     if not replaced:
         for memory in same_key:
             if _cosine(memory.embedding, vector) >= NEAR_DUPLICATE:
@@ -152,6 +181,11 @@ def _store(
         last_seen_at=now,
     )
     session.add(memory)
+    history.append(memory)
+    if newer:
+        memory.status = MemoryStatus.superseded
+        memory.superseded_by_id = max(newer, key=lambda m: m.last_seen_at).id
+        return memory, []
     for old in replaced:
         old.status = MemoryStatus.superseded
         active.remove(old)

@@ -28,6 +28,11 @@ export const TOOLS: readonly { value: AgentTool; label: string; description: str
     description: "Looks answers up in the workspace's documents and pages",
   },
   {
+    value: 'memory_lookup',
+    label: 'Look up what is remembered',
+    description: 'Searches what earlier conversations taught it about the customer',
+  },
+  {
     value: 'move_stage',
     label: 'Move lead to another stage',
     description: 'Moves the Kommo lead along its pipeline',

@@ -1,5 +1,7 @@
 import type { AgentTool } from '../../../client';
+import { TextField } from '../../../components/Field';
 import { TOOLS } from '../labels';
+import { MAX_PAUSE_MINUTES } from './agentValues';
 import type { AgentFieldsProps } from './AgentProfileFields';
 
 /** What the agent may do besides answering. */
@@ -31,6 +33,19 @@ export function AgentToolsField({ values, set, errors }: AgentFieldsProps) {
         ))}
       </div>
       {errors.tools ? <p className="text-xs text-danger">{errors.tools}</p> : null}
+      <div className="max-w-xs pt-2">
+        <TextField
+          label="Quiet after a person answers (minutes)"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={MAX_PAUSE_MINUTES}
+          value={values.human_pause_minutes}
+          onChange={(event) => set('human_pause_minutes', event.target.value)}
+          error={errors.human_pause_minutes}
+          hint="When a colleague writes in a conversation, the agent stays out of it this long."
+        />
+      </div>
     </fieldset>
   );
 }

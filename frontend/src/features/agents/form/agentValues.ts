@@ -34,6 +34,8 @@ export interface AgentValues {
   /** As typed; checked before saving. */
   max_output_tokens: string;
   tools: AgentTool[];
+  /** Minutes the agent stays quiet after a person writes in a conversation; as typed. */
+  human_pause_minutes: string;
   knowledge: KnowledgeScope;
   kommo: Required<KommoScope>;
   working_hours: WorkingHoursValues | null;
@@ -66,6 +68,7 @@ export function newAgentValues(language = 'en'): AgentValues {
     model: '',
     temperature: 0.3,
     max_output_tokens: '1024',
+    human_pause_minutes: '30',
     tools: ['knowledge_search'],
     knowledge: { all: true, document_ids: [], collection_ids: [] },
     kommo: { pipeline_ids: [], channels: [] },
@@ -96,6 +99,7 @@ export function agentValues(agent: AgentRead): AgentValues {
     model: agent.model ?? '',
     temperature: agent.temperature,
     max_output_tokens: String(agent.max_output_tokens),
+    human_pause_minutes: String(agent.human_pause_minutes),
     tools: [...agent.tools],
     knowledge: agent.knowledge,
     kommo: {
@@ -107,6 +111,7 @@ export function agentValues(agent: AgentRead): AgentValues {
 }
 
 export const MAX_OUTPUT_TOKENS = 32_000;
+export const MAX_PAUSE_MINUTES = 10_080;
 
 /** Checks the browser can make before sending (the API checks everything again). */
 export function localErrors(values: AgentValues): Partial<Record<keyof AgentValues, string>> {
@@ -114,6 +119,10 @@ export function localErrors(values: AgentValues): Partial<Record<keyof AgentValu
   const tokens = Number(values.max_output_tokens);
   if (!Number.isInteger(tokens) || tokens < 1 || tokens > MAX_OUTPUT_TOKENS) {
     errors.max_output_tokens = `A whole number from 1 to ${MAX_OUTPUT_TOKENS.toLocaleString()}`;
+  }
+  const pause = Number(values.human_pause_minutes);
+  if (!Number.isInteger(pause) || pause < 0 || pause > MAX_PAUSE_MINUTES) {
+    errors.human_pause_minutes = `A whole number of minutes from 0 to ${MAX_PAUSE_MINUTES.toLocaleString()} (a week)`;
   }
   return errors;
 }
@@ -149,6 +158,7 @@ export function agentBody(values: AgentValues): Required<AgentCreate> {
     knowledge: values.knowledge,
     kommo: values.kommo,
     working_hours: workingHoursBody(values.working_hours),
+    human_pause_minutes: Number(values.human_pause_minutes),
   };
 }
 
