@@ -138,6 +138,7 @@ class ContextInspection(OutputModel):
     passages: list[ContextPassageRead]
     facts: list[ContextFactRead]
     memories: list[ContextMemoryRead]
+    crm_facts: list[str] = Field(description="The lead's facts, when the conversation has one")
     system_prompt: str
 
 

@@ -29,6 +29,7 @@ from agentplatform.ai.provider_errors import ProviderError
 from agentplatform.ai.resolver import Resolved, resolve_chat
 from agentplatform.ai.tokens import tokenizer_for
 from agentplatform.chat import conversations_service as conversations
+from agentplatform.chat import crm
 from agentplatform.chat.context import (
     ContextBundle,
     ContextInput,
@@ -123,6 +124,7 @@ async def prepare_turn(
     if conversation.contact_id is not None:
         recalled = await recall(session, settings, tenant_id, conversation.contact_id, body.message)
         memories = [Memory(r.memory.id, r.memory.text, round(r.score, 4)) for r in recalled]
+    crm_facts = await crm.lead_facts(session, tenant_id, conversation.external_lead_id)
     retrieval_ms = _ms(retrieval_started)
     context_started = time.perf_counter()
     bundle = assemble(
@@ -142,6 +144,7 @@ async def prepare_turn(
             ],
             budget=settings.chat_context_tokens - agent.max_output_tokens,
             memories=memories,
+            crm_facts=crm_facts,
         ),
     )
     context_ms = _ms(context_started)

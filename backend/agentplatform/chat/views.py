@@ -116,6 +116,7 @@ def inspection(bundle: ContextBundle, generated: Generated | None) -> ContextIns
             for f in bundle.facts
         ],
         memories=[ContextMemoryRead(id=m.id, text=m.text, score=m.score) for m in bundle.memories],
+        crm_facts=list(bundle.crm_facts),
         system_prompt=bundle.messages[0][1],
     )
 
