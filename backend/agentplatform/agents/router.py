@@ -1,4 +1,5 @@
-"""HTTP routes for agents: CRUD, duplicate, revisions (view, restore), export and import."""
+"""HTTP routes for agents: CRUD, duplicate, revisions (view, restore), export and import, and
+knowledge search as the agent sees it (its preview is a chat route: `chat/router.py`)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from agentplatform.agents import preview_service, service
+from agentplatform.agents import knowledge_service, service
 from agentplatform.agents.deps import AgentsKnowledgeRead, AgentsRead, AgentsWrite
 from agentplatform.agents.models import AgentStatus
 from agentplatform.agents.schemas import (
     AgentCreate,
     AgentExport,
-    AgentPreviewReply,
-    AgentPreviewRequest,
     AgentRead,
     AgentSummary,
     AgentUpdate,
     RevisionDetail,
     RevisionRead,
 )
-from agentplatform.ai.provider_errors import PROVIDER_ERRORS
-from agentplatform.ai.usage import TokenBudgetExceeded
 from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (
@@ -107,38 +104,6 @@ async def duplicate_agent(agent_id: uuid.UUID, ctx: AgentsWrite, session: Sessio
 
 
 @router.post(
-    "/{agent_id}/preview",
-    response_model=AgentPreviewReply,
-    responses=problem_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound,
-        ValidationFailed,
-        RateLimited,
-        TokenBudgetExceeded,
-        *PROVIDER_ERRORS,
-    ),
-)
-async def preview_reply(
-    agent_id: uuid.UUID,
-    body: AgentPreviewRequest,
-    ctx: AgentsWrite,
-    session: SessionDep,
-    request: Request,
-) -> AgentPreviewReply:
-    """The agent's reply, as configured now, to a conversation and the knowledge given.
-
-    With no passages given, the agent looks them up in the knowledge it may read, with facts from
-    the knowledge graph, and `context` lists what it found and used. With no AI provider
-    configured the offline responder answers (`offline: true`).
-    """
-    agent = await service.get_agent(session, ctx.tenant_id, agent_id)
-    return await preview_service.preview_reply(
-        session, app_settings(request), ctx.tenant_id, agent, body
-    )
-
-
-@router.post(
     "/{agent_id}/search",
     response_model=SearchResponse,
     responses=problem_responses(
@@ -153,7 +118,7 @@ async def search_agent_knowledge(
     request: Request,
 ) -> SearchResponse:
     """Knowledge search limited to what the agent may read (its documents and collections)."""
-    return await preview_service.search_knowledge(
+    return await knowledge_service.search_knowledge(
         session, app_settings(request), ctx.tenant_id, agent_id, body
     )
 

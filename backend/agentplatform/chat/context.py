@@ -63,8 +63,8 @@ class Turn:
 
 @dataclass(frozen=True)
 class Passage:
-    chunk_id: uuid.UUID
-    document_id: uuid.UUID
+    chunk_id: uuid.UUID | None  # None: a passage the caller gave (a preview), not a stored chunk
+    document_id: uuid.UUID | None
     document_title: str
     text: str
     score: float
@@ -342,7 +342,7 @@ def _bundle(
     for number, passage in enumerate(draft.passages, start=1):
         tokens = count(_passage_text(number, passage))
         sections["knowledge"].items.append(
-            SectionItem(str(passage.chunk_id), tokens, passage.score)
+            SectionItem(str(passage.chunk_id or f"given:{number}"), tokens, passage.score)
         )
     sections["knowledge"].tokens = sum(i.tokens for i in sections["knowledge"].items)
     sections["knowledge"].dropped = len(data.passages) - len(draft.passages)

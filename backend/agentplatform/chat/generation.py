@@ -24,8 +24,8 @@ from typing import Any
 
 from agentplatform.ai import llm
 from agentplatform.ai.llm_results import ToolCall
+from agentplatform.ai.offline import offline_responder
 from agentplatform.ai.offline_responder import OFFLINE_MODEL, ChatMessage, Passage
-from agentplatform.ai.replies import offline_responder
 from agentplatform.ai.resolver import Resolved
 from agentplatform.ai.schemas import ModelSource
 from agentplatform.chat.context import ContextBundle

@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
 
+from agentplatform.agents.deps import AgentsWrite
+from agentplatform.agents.schemas import AgentPreviewReply, AgentPreviewRequest
 from agentplatform.ai.provider_errors import PROVIDER_ERRORS
 from agentplatform.ai.usage import TokenBudgetExceeded
 from agentplatform.chat import conversations_service as service
-from agentplatform.chat import turns
+from agentplatform.chat import preview, turns
 from agentplatform.chat.deps import ChatWrite, ContactsWrite, ConversationsRead
 from agentplatform.chat.models import Channel, ConversationStatus
 from agentplatform.chat.schemas import (
@@ -39,6 +41,8 @@ from agentplatform.core.errors import (
 from agentplatform.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/tenants/{tenant_id}", tags=["chat"])
+# The preview stays where integrators and the SPA know it: an agents operation.
+preview_router = APIRouter(prefix="/tenants/{tenant_id}/agents", tags=["agents"])
 
 READ_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
 CHAT_ERRORS = problem_responses(
@@ -75,6 +79,31 @@ async def chat(
     if body.stream:
         return EventStream(encoded(turns.stream_turn(maker, arq, settings, turn)))
     return await turns.complete_turn(maker, arq, settings, turn)
+
+
+@preview_router.post("/{agent_id}/preview", response_model=AgentPreviewReply, responses=CHAT_ERRORS)
+async def preview_reply(
+    agent_id: uuid.UUID,
+    body: AgentPreviewRequest,
+    ctx: AgentsWrite,
+    session: SessionDep,
+    request: Request,
+) -> AgentPreviewReply:
+    """The agent's reply, as configured now, to a conversation and the knowledge given.
+
+    It is built as a turn is, but stored nowhere and running no tools. With no passages given,
+    the agent looks them up in the knowledge it may read, with facts from the knowledge graph,
+    and `context` lists what it found and used. With no AI provider configured the offline
+    responder answers (`offline: true`).
+    """
+    return await preview.preview_reply(
+        session,
+        app_settings(request),
+        app_arq(request),
+        ctx.tenant_id,
+        agent_id,
+        body,
+    )
 
 
 @router.get("/conversations", response_model=Page[ConversationRead], responses=READ_ERRORS)

@@ -105,8 +105,8 @@ class ContextSectionRead(OutputModel):
 
 class ContextPassageRead(OutputModel):
     number: int
-    chunk_id: uuid.UUID
-    document_id: uuid.UUID
+    chunk_id: uuid.UUID | None
+    document_id: uuid.UUID | None
     document_title: str
     score: float
     text: str

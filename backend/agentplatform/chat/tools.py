@@ -145,7 +145,7 @@ class ToolRun:
 
 @dataclass
 class ToolRunner:
-    maker: async_sessionmaker[AsyncSession]
+    maker: async_sessionmaker[AsyncSession] | None  # None: it may run nothing (a preview)
     arq: ArqRedis | None
     settings: Settings
     tenant_id: uuid.UUID
@@ -161,7 +161,7 @@ class ToolRunner:
 
     async def run(self, call: ToolCall) -> ToolRun:
         spec = SPECS.get(call.name)
-        if spec is None or call.name not in self.allowed:
+        if spec is None or call.name not in self.allowed or self.maker is None:
             done = ToolRun(
                 call.id, call.name, call.arguments, "refused", "This tool is not available."
             )
@@ -179,6 +179,7 @@ class ToolRunner:
 
     async def _dispatch(self, call: ToolCall, arguments: _Arguments) -> ToolRun:
         values = arguments.model_dump()
+        assert self.maker is not None, "a runner without sessions is allowed no tool"
         async with unit_of_work(self.maker, self.arq) as session:
             if isinstance(arguments, HandoffArguments):
                 result = await self._handoff(session, arguments)

@@ -30,6 +30,8 @@ def citations(bundle: ContextBundle, cited: list[int], used_facts: bool) -> list
     out: list[dict[str, Any]] = []
     for index in cited:
         passage = bundle.passages[index]
+        if passage.chunk_id is None or passage.document_id is None:
+            continue
         out.append(
             {
                 "kind": "passage",

@@ -167,20 +167,24 @@ async def test_the_model_gets_the_passages_and_the_facts(
     )
     assert provider.status_code == 201, provider.text
     agent = await _agent(live_client, base, provider_id=provider.json()["id"])
-    openai_server.reply("Bracket X costs $49.")
+    openai_server.reply("Bracket X costs $49 [1].")
     reply = (
         await live_client.post(
             f"{base}/agents/{agent['id']}/preview",
             json={"messages": [{"role": "user", "content": QUESTION}]},
         )
     ).json()
-    assert reply["text"] == "Bracket X costs $49."
+    assert reply["text"] == "Bracket X costs $49 [1]."
     context = reply["context"]
-    assert all(p["used"] for p in context["passages"])
+    # What the answer cites is what it used; the facts went to the model as one passage.
+    assert [p["used"] for p in context["passages"]] == [True] + [False] * (
+        len(context["passages"]) - 1
+    )
+    assert reply["used_passages"][0] == 0
     assert all(f["used"] for f in context["facts"])
     assert {p["document_id"] for p in context["passages"]} <= set(ids.values())
     system = openai_server.requests_to("/v1/chat/completions")[-1].body["messages"][0]["content"]
     assert "Facts from the knowledge graph" in system
-    assert "- Bracket X — price → $49." in system
+    assert "- Bracket X — price → $49" in system
     assert "Initech Ltd — resells → Bracket X" in system
     assert "Price: $49" in system  # the chunk itself

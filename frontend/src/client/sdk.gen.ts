@@ -205,9 +205,10 @@ export const agentsExportAgent = <ThrowOnError extends boolean = true>(options: 
  *
  * The agent's reply, as configured now, to a conversation and the knowledge given.
  *
- * With no passages given, the agent looks them up in the knowledge it may read, with facts from
- * the knowledge graph, and `context` lists what it found and used. With no AI provider
- * configured the offline responder answers (`offline: true`).
+ * It is built as a turn is, but stored nowhere and running no tools. With no passages given,
+ * the agent looks them up in the knowledge it may read, with facts from the knowledge graph,
+ * and `context` lists what it found and used. With no AI provider configured the offline
+ * responder answers (`offline: true`).
  */
 export const agentsPreviewReply = <ThrowOnError extends boolean = true>(options: Options<AgentsPreviewReplyData, ThrowOnError>) => (options.client ?? client).post<AgentsPreviewReplyResponses, AgentsPreviewReplyErrors, ThrowOnError>({
     url: '/api/v1/tenants/{tenant_id}/agents/{agent_id}/preview',

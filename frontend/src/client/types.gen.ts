@@ -933,6 +933,12 @@ export type ContextInspection = {
      */
     budget: number;
     /**
+     * Crm Facts
+     *
+     * The lead's facts, when the conversation has one
+     */
+    crm_facts: Array<string>;
+    /**
      * Exact
      *
      * False: no tokenizer of this model is known, an estimate
@@ -1011,7 +1017,7 @@ export type ContextPassageRead = {
     /**
      * Chunk Id
      */
-    chunk_id: string;
+    chunk_id: string | null;
     /**
      * Cited
      */
@@ -1019,7 +1025,7 @@ export type ContextPassageRead = {
     /**
      * Document Id
      */
-    document_id: string;
+    document_id: string | null;
     /**
      * Document Title
      */
@@ -4136,6 +4142,10 @@ export type AgentsPreviewReplyErrors = {
      * Not found
      */
     404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
     /**
      * The request is not valid; The AI provider does not offer this model
      */
