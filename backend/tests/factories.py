@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from agentplatform.core.security import hash_password
 from agentplatform.tenancy.models import Membership, Role, Tenant, User
 from agentplatform.tenancy.schemas import TenantCreate
 from agentplatform.tenancy.tenants_service import create_tenant as create_tenant_service
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 PASSWORD = "correct horse battery staple"
 # argon2 is slow on purpose; hash the shared test password once.
@@ -78,3 +79,30 @@ async def create_owner(session: AsyncSession) -> Actor:
 async def login(client: AsyncClient, email: str, password: str = PASSWORD) -> None:
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
+
+
+async def signed_in_workspace(client: AsyncClient, engine: AsyncEngine) -> tuple[str, uuid.UUID]:
+    """A new owner and workspace, committed, with `client` signed in: (API base, tenant id)."""
+    from agentplatform.core.db import create_sessionmaker
+
+    async with create_sessionmaker(engine)() as session:
+        owner = await create_owner(session)
+    await login(client, owner.user.email)
+    return f"/api/v1/tenants/{owner.tenant.id}", owner.tenant.id
+
+
+async def create_agent_via_api(client: AsyncClient, base: str, **extra: Any) -> dict[str, Any]:
+    response = await client.post(f"{base}/agents", json={"name": "Ana"} | extra)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def add_compatible_provider(client: AsyncClient, base: str, base_url: str, key: str) -> str:
+    """An OpenAI-compatible provider of the workspace (e.g. the local simulator); its id."""
+    response = await client.post(
+        f"{base}/ai/providers",
+        json={"name": "Local vLLM", "kind": "compatible", "base_url": base_url, "api_key": key},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])

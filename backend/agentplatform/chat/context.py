@@ -26,8 +26,9 @@ facts.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from agentplatform.ai.tokens import TOKENS_PER_MESSAGE, Tokenizer
 from agentplatform.core.text.sentences import split_sentences
@@ -146,6 +147,27 @@ class _Room:
             return None
         self.left -= cost
         return cost
+
+
+T = TypeVar("T")
+
+
+def _fill(
+    room: _Room, items: Sequence[T], text_of: Callable[[T], str], divisor: int, header: str
+) -> list[T]:
+    """The first `items` that fit in 1/`divisor` of the room left, under their header."""
+    header_cost = room.tokenizer.count(header) + 1 if header else 0
+    share = room.left // divisor - header_cost
+    kept: list[T] = []
+    for item in items:
+        cost = room.take(text_of(item), share)
+        if cost is None:
+            break
+        share -= cost
+        kept.append(item)
+    if kept and header:
+        room.left -= header_cost
+    return kept
 
 
 def _passage_text(number: int, passage: Passage) -> str:
@@ -274,48 +296,13 @@ def assemble(tokenizer: Tokenizer, data: ContextInput) -> ContextBundle:
         recent.insert(0, turn)
     remaining_history = history[: len(history) - len(recent)]
 
-    crm_facts: list[str] = []
-    share = room.left // 8 - tokenizer.count(CRM_HEADER)
-    for line in data.crm_facts:
-        cost = room.take(f"- {line}", share)
-        if cost is None:
-            break
-        share -= cost
-        crm_facts.append(line)
-    if crm_facts:
-        room.left -= tokenizer.count(CRM_HEADER) + 1
-
-    memories: list[Memory] = []
-    share = room.left // 6 - tokenizer.count(MEMORIES_HEADER)
-    for memory in data.memories:
-        cost = room.take(f"- {memory.text}", share)
-        if cost is None:
-            break
-        share -= cost
-        memories.append(memory)
-    if memories:
-        room.left -= tokenizer.count(MEMORIES_HEADER) + 1
-
-    passages: list[Passage] = []
-    share = room.left // 2 - room.tokenizer.count(KNOWLEDGE_HEADER)
-    for number, passage in enumerate(data.passages, start=1):
-        if room.take(_passage_text(number, passage), share) is None:
-            sections["knowledge"].dropped = len(data.passages) - len(passages)
-            break
-        share -= tokenizer.count(_passage_text(number, passage)) + 1
-        passages.append(passage)
-    if passages:
-        room.left -= tokenizer.count(KNOWLEDGE_HEADER) + 1
-
-    facts: list[GraphFact] = []
-    share = room.left // 6
-    for fact in data.facts:
-        cost = room.take(f"- {fact.text}", share)
-        if cost is None:
-            sections["facts"].dropped = len(data.facts) - len(facts)
-            break
-        share -= cost
-        facts.append(fact)
+    crm_facts = _fill(room, data.crm_facts, lambda line: f"- {line}", 8, CRM_HEADER)
+    memories = _fill(room, data.memories, lambda m: f"- {m.text}", 6, MEMORIES_HEADER)
+    numbered = list(enumerate(data.passages, start=1))
+    passages = [
+        p for _, p in _fill(room, numbered, lambda n: _passage_text(*n), 2, KNOWLEDGE_HEADER)
+    ]
+    facts = _fill(room, data.facts, lambda f: f"- {f.text}", 6, "")
 
     older, summary = _older_turns(room, remaining_history, sections["history"])
 

@@ -17,13 +17,18 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentplatform.ai import llm
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentplatform.agents.profile import AgentProfile
+from agentplatform.ai import llm, usage
 from agentplatform.ai.llm_results import ToolCall
+from agentplatform.ai.models import UsageOperation
 from agentplatform.ai.offline import offline_responder
 from agentplatform.ai.offline_responder import OFFLINE_MODEL, ChatMessage, Passage
 from agentplatform.ai.resolver import Resolved
@@ -119,6 +124,45 @@ class GenerationRequest:
     runner: ToolRunner
     tools: list[llm.ToolDefinition]
     max_steps: int
+
+    @classmethod
+    def for_agent(
+        cls,
+        agent: AgentProfile,
+        settings: Settings,
+        resolved: Resolved,
+        bundle: ContextBundle,
+        runner: ToolRunner,
+        *,
+        stream: bool,
+        tools: list[llm.ToolDefinition],
+        max_steps: int,
+    ) -> GenerationRequest:
+        return cls(
+            settings=settings,
+            resolved=resolved,
+            bundle=bundle,
+            temperature=agent.temperature,
+            max_tokens=agent.max_output_tokens,
+            greeting=agent.greeting,
+            stream=stream,
+            runner=runner,
+            tools=tools,
+            max_steps=max_steps,
+        )
+
+
+async def record_usage(
+    session: AsyncSession, tenant_id: uuid.UUID, agent_id: uuid.UUID, generated: Generated
+) -> None:
+    call = usage.Metered(
+        generated.provider,
+        generated.model,
+        generated.tokens_in,
+        generated.tokens_out,
+        generated.generation_ms,
+    )
+    await usage.record(session, tenant_id, UsageOperation.chat, call, agent_id=agent_id)
 
 
 @dataclass

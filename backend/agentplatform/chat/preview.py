@@ -23,11 +23,10 @@ from agentplatform.agents.schemas import (
     PreviewPassage,
 )
 from agentplatform.ai import usage
-from agentplatform.ai.models import UsageOperation
 from agentplatform.ai.resolver import resolve_chat
 from agentplatform.ai.tokens import tokenizer_for
 from agentplatform.chat.context import ContextInput, GraphFact, Passage, Turn, assemble
-from agentplatform.chat.generation import Generated, GenerationRequest, generate
+from agentplatform.chat.generation import Generated, GenerationRequest, generate, record_usage
 from agentplatform.chat.tools import ToolRunner
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.context import KnowledgeContext, knowledge_context
@@ -126,17 +125,8 @@ async def preview_reply(
         test=True,
         passages=bundle.passages,
     )
-    request = GenerationRequest(
-        settings=settings,
-        resolved=resolved,
-        bundle=bundle,
-        temperature=agent.temperature,
-        max_tokens=agent.max_output_tokens,
-        greeting=agent.greeting,
-        stream=False,
-        runner=runner,
-        tools=[],
-        max_steps=0,
+    request = GenerationRequest.for_agent(
+        agent, settings, resolved, bundle, runner, stream=False, tools=[], max_steps=0
     )
     generated: Generated | None = None
     async with aclosing(generate(request)) as items:
@@ -144,14 +134,7 @@ async def preview_reply(
             if isinstance(item, Generated):
                 generated = item
     assert generated is not None
-    call = usage.Metered(
-        generated.provider,
-        generated.model,
-        generated.tokens_in,
-        generated.tokens_out,
-        generated.generation_ms,
-    )
-    await usage.record(session, tenant_id, UsageOperation.chat, call, agent_id=agent.id)
+    await record_usage(session, tenant_id, agent.id, generated)
     used = list(generated.cited)
     if generated.used_facts and bundle.facts:
         used.append(len(bundle.passages))

@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agentplatform.agents.profile import AgentProfile, load_profile
 from agentplatform.agents.schemas import AgentTool
 from agentplatform.ai import usage
-from agentplatform.ai.models import UsageOperation
 from agentplatform.ai.provider_errors import ProviderError
 from agentplatform.ai.resolver import Resolved, resolve_chat
 from agentplatform.ai.tokens import tokenizer_for
@@ -45,6 +44,7 @@ from agentplatform.chat.generation import (
     Token,
     ToolEvent,
     generate,
+    record_usage,
 )
 from agentplatform.chat.memory.learning import EXTRACT_MEMORIES
 from agentplatform.chat.memory.service import recall
@@ -225,16 +225,7 @@ async def finish_turn(
             "step_limit_reached": generated.step_limit_reached,
             "kind": generated.kind,
         }
-        call = usage.Metered(
-            generated.provider,
-            generated.model,
-            generated.tokens_in,
-            generated.tokens_out,
-            generated.generation_ms,
-        )
-        await usage.record(
-            session, turn.tenant_id, UsageOperation.chat, call, agent_id=turn.agent.id
-        )
+        await record_usage(session, turn.tenant_id, turn.agent.id, generated)
     conversation = await conversations.get_conversation(
         session, turn.tenant_id, turn.conversation_id
     )
@@ -295,15 +286,13 @@ def _generation(
         passages=turn.bundle.passages,
     )
     return generate(
-        GenerationRequest(
-            settings=settings,
-            resolved=turn.resolved,
-            bundle=turn.bundle,
-            temperature=turn.agent.temperature,
-            max_tokens=turn.agent.max_output_tokens,
-            greeting=turn.agent.greeting,
+        GenerationRequest.for_agent(
+            turn.agent,
+            settings,
+            turn.resolved,
+            turn.bundle,
+            runner,
             stream=stream,
-            runner=runner,
             tools=offered(turn.agent.tools, has_contact=turn.contact_id is not None),
             max_steps=settings.chat_max_tool_steps,
         )

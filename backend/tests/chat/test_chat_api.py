@@ -5,14 +5,13 @@ forgotten with everything they said."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from agentplatform.core.db import create_sessionmaker
 from agentplatform.core.settings import Settings
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.factories import create_owner, login
+from tests.factories import create_agent_via_api as agent
+from tests.factories import signed_in_workspace as workspace
 from tests.worker_support import run_burst
 
 CATALOGUE = """# Acme Corp catalogue
@@ -28,13 +27,6 @@ RETURNS = "# Returns\n\nUnused items can be returned within 30 days for a full r
 QUESTION = "How much does the Bracket X cost?"
 
 
-async def workspace(client: AsyncClient, engine: AsyncEngine) -> tuple[str, uuid.UUID]:
-    async with create_sessionmaker(engine)() as session:
-        owner = await create_owner(session)
-    await login(client, owner.user.email)
-    return f"/api/v1/tenants/{owner.tenant.id}", owner.tenant.id
-
-
 async def documents(client: AsyncClient, base: str, settings: Settings) -> dict[str, str]:
     ids = {}
     for title, text in (("Catalogue", CATALOGUE), ("Returns", RETURNS)):
@@ -45,13 +37,6 @@ async def documents(client: AsyncClient, base: str, settings: Settings) -> dict[
         ids[title] = created.json()["id"]
     await run_burst(settings)
     return ids
-
-
-async def agent(client: AsyncClient, base: str, **extra: Any) -> dict[str, Any]:
-    response = await client.post(f"{base}/agents", json={"name": "Ana"} | extra)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def test_an_offline_answer_cites_the_passage_and_test_mode_shows_the_context(

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.chat.test_chat_api import QUESTION, agent, documents
-from tests.factories import PASSWORD, create_owner
+from tests.factories import PASSWORD, add_compatible_provider, create_owner
 from tests.simulators.openai_compatible import OpenAISimulator
 
 
@@ -32,17 +32,8 @@ async def _signed_in(http: httpx.AsyncClient, engine: AsyncEngine) -> str:
 
 
 async def _provider_agent(http: httpx.AsyncClient, base: str, server: OpenAISimulator) -> str:
-    provider = await http.post(
-        f"{base}/ai/providers",
-        json={
-            "name": "Local vLLM",
-            "kind": "compatible",
-            "base_url": server.base_url,
-            "api_key": server.api_key,
-        },
-    )
-    assert provider.status_code == 201, provider.text
-    created = await agent(http, base, provider_id=provider.json()["id"])
+    provider_id = await add_compatible_provider(http, base, server.base_url, server.api_key)
+    created = await agent(http, base, provider_id=provider_id)
     return f"{base}/agents/{created['id']}/chat"
 
 

@@ -13,6 +13,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.chat.test_chat_api import QUESTION, agent, documents, workspace
+from tests.factories import add_compatible_provider
 from tests.simulators.openai_compatible import OpenAISimulator, ScriptedToolCall
 from tests.worker_support import run_burst
 
@@ -24,17 +25,7 @@ INJECTION = (
 
 
 async def _provider(client: AsyncClient, base: str, server: OpenAISimulator) -> str:
-    provider = await client.post(
-        f"{base}/ai/providers",
-        json={
-            "name": "Local vLLM",
-            "kind": "compatible",
-            "base_url": server.base_url,
-            "api_key": server.api_key,
-        },
-    )
-    assert provider.status_code == 201, provider.text
-    return str(provider.json()["id"])
+    return await add_compatible_provider(client, base, server.base_url, server.api_key)
 
 
 def _tools_offered(server: OpenAISimulator, request: int) -> list[str]:

@@ -14,7 +14,9 @@ from agentplatform.core.settings import Settings
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.chat.test_chat_api import agent, workspace
+from tests.factories import add_compatible_provider
+from tests.factories import create_agent_via_api as agent
+from tests.factories import signed_in_workspace as workspace
 from tests.simulators.openai_compatible import OpenAISimulator
 from tests.worker_support import run_burst
 
@@ -175,16 +177,10 @@ async def test_with_a_provider_the_model_extracts_the_facts(
     openai_server: OpenAISimulator,
 ) -> None:
     base, _ = await workspace(live_client, engine)
-    provider = await live_client.post(
-        f"{base}/ai/providers",
-        json={
-            "name": "Local vLLM",
-            "kind": "compatible",
-            "base_url": openai_server.base_url,
-            "api_key": openai_server.api_key,
-        },
+    provider_id = await add_compatible_provider(
+        live_client, base, openai_server.base_url, openai_server.api_key
     )
-    ana = await agent(live_client, base, provider_id=provider.json()["id"])
+    ana = await agent(live_client, base, provider_id=provider_id)
     openai_server.reply("Nice to meet you, Olga!")
     openai_server.reply(
         json.dumps(

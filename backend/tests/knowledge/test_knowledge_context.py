@@ -4,16 +4,13 @@ used."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from agentplatform.core.db import create_sessionmaker
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.context import knowledge_context, names_in
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.factories import create_owner, login
+from tests.factories import add_compatible_provider, create_agent_via_api, signed_in_workspace
 from tests.simulators.openai_compatible import OpenAISimulator
 from tests.worker_support import run_burst
 
@@ -39,13 +36,6 @@ def test_names_in_a_question() -> None:
     )
 
 
-async def _workspace(client: AsyncClient, engine: AsyncEngine) -> tuple[str, uuid.UUID]:
-    async with create_sessionmaker(engine)() as session:
-        owner = await create_owner(session)
-    await login(client, owner.user.email)
-    return f"/api/v1/tenants/{owner.tenant.id}", owner.tenant.id
-
-
 async def _documents(client: AsyncClient, base: str, settings: Settings) -> dict[str, str]:
     ids = {}
     for title, text in (("Catalogue", CATALOGUE), ("Reseller", RESELLER)):
@@ -58,17 +48,10 @@ async def _documents(client: AsyncClient, base: str, settings: Settings) -> dict
     return ids
 
 
-async def _agent(client: AsyncClient, base: str, **extra: Any) -> dict[str, Any]:
-    response = await client.post(f"{base}/agents", json={"name": "Ana"} | extra)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def test_passages_and_facts_come_from_the_readable_documents_only(
     live_client: AsyncClient, engine: AsyncEngine, live_settings: Settings
 ) -> None:
-    base, tenant_id = await _workspace(live_client, engine)
+    base, tenant_id = await signed_in_workspace(live_client, engine)
     ids = await _documents(live_client, base, live_settings)
     async with create_sessionmaker(engine)() as session:
         everything = await knowledge_context(
@@ -108,9 +91,9 @@ async def test_passages_and_facts_come_from_the_readable_documents_only(
 async def test_the_preview_answers_from_retrieved_knowledge_and_reports_it(
     live_client: AsyncClient, engine: AsyncEngine, live_settings: Settings
 ) -> None:
-    base, _ = await _workspace(live_client, engine)
+    base, _ = await signed_in_workspace(live_client, engine)
     ids = await _documents(live_client, base, live_settings)
-    agent = await _agent(
+    agent = await create_agent_via_api(
         live_client, base, knowledge={"all": False, "document_ids": [ids["Catalogue"]]}
     )
     url = f"{base}/agents/{agent['id']}/preview"
@@ -154,19 +137,12 @@ async def test_the_model_gets_the_passages_and_the_facts(
     live_settings: Settings,
     openai_server: OpenAISimulator,
 ) -> None:
-    base, _ = await _workspace(live_client, engine)
+    base, _ = await signed_in_workspace(live_client, engine)
     ids = await _documents(live_client, base, live_settings)  # extracted offline
-    provider = await live_client.post(
-        f"{base}/ai/providers",
-        json={
-            "name": "Local vLLM",
-            "kind": "compatible",
-            "base_url": openai_server.base_url,
-            "api_key": openai_server.api_key,
-        },
+    provider_id = await add_compatible_provider(
+        live_client, base, openai_server.base_url, openai_server.api_key
     )
-    assert provider.status_code == 201, provider.text
-    agent = await _agent(live_client, base, provider_id=provider.json()["id"])
+    agent = await create_agent_via_api(live_client, base, provider_id=provider_id)
     openai_server.reply("Bracket X costs $49 [1].")
     reply = (
         await live_client.post(
