@@ -5,6 +5,7 @@ from agentplatform.agents.domain import DOMAIN as AGENTS
 from agentplatform.ai.domain import DOMAIN as AI
 from agentplatform.core.domain import Domain
 from agentplatform.knowledge.domain import DOMAIN as KNOWLEDGE
+from agentplatform.kommo.domain import DOMAIN as KOMMO
 from agentplatform.tenancy import scopes
 from agentplatform.tenancy.domain import DOMAIN as TENANCY
 
@@ -13,6 +14,7 @@ DOMAINS: tuple[Domain, ...] = (
     AI,
     KNOWLEDGE,
     AGENTS,
+    KOMMO,  # chat (layer 5) comes before it once it exists
 )
 
 for _domain in DOMAINS:
