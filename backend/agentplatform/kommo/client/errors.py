@@ -194,7 +194,9 @@ def from_response(response: httpx.Response) -> KommoError:
             kommo_status=403,
         )
     body = problem_body(response)
-    detail = body.get("detail") or body.get("hint") or body.get("title")
+    # OAuth errors carry the specific reason in `hint` ("Token has been revoked") and a generic
+    # `detail`; REST errors carry it in `detail`.
+    detail = body.get("hint") or body.get("detail") or body.get("title")
     if not isinstance(detail, str) or not detail:
         excerpt = response.text[:_BODY_EXCERPT].strip()
         detail = f"HTTP {status}" + (f": {excerpt}" if excerpt else "")
