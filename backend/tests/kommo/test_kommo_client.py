@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import httpx
 import pytest
 from agentplatform.core.redis import create_redis
 from agentplatform.kommo.client import (
     KommoClient,
     KommoIPBlocked,
     KommoNotFound,
+    KommoPaymentRequired,
+    KommoRateLimited,
     KommoRateLimiter,
     KommoUnauthorized,
     KommoUnavailable,
@@ -330,3 +333,38 @@ async def test_tokens_never_reach_the_logs(
     assert kommo.token not in str(caught.value)
     assert kommo.token not in repr(caught.value.__dict__)
     assert kommo.token not in repr(StaticTokenProvider(kommo.token))
+
+
+async def test_a_full_schedule_fails_fast_without_sending(
+    kommo: KommoSimulator, kommo_client_factory: ClientFactory
+) -> None:
+    """When the account's schedule is booked past `max_wait`, the call fails at once (and is
+    not retried): the caller's job backs off instead of holding a worker."""
+    client = kommo_client_factory(limiter_=KommoRateLimiter(None, per_second=1, max_wait=1.5))
+
+    results = await asyncio.gather(*(client.account() for _ in range(3)), return_exceptions=True)
+
+    failures = [r for r in results if isinstance(r, KommoRateLimited)]
+    assert len(failures) == 1
+    assert failures[0].kommo_status is None
+    assert kommo.count("/api/v4/account") == 2
+
+
+async def test_repeated_429s_turn_into_a_block_and_unpaid_is_402(
+    kommo: KommoSimulator, kommo_client: KommoClient
+) -> None:
+    kommo.guard.rate_limit = 1
+    kommo.guard.block_after_429s = 2
+    headers = {"Authorization": f"Bearer {kommo.token}"}
+    async with httpx.AsyncClient(base_url=kommo.base_url, headers=headers) as http:
+        statuses = [(await http.get("/api/v4/account")).status_code for _ in range(4)]
+        blocked = await http.get("/api/v4/account")
+    assert statuses == [200, 429, 429, 403]
+    assert blocked.headers["content-type"].startswith("text/html")
+    assert "nginx" in blocked.text
+
+    kommo.unblock_ip()
+    kommo.guard.rate_limit = 7
+    kommo.guard.unpaid = True
+    with pytest.raises(KommoPaymentRequired):
+        await kommo_client.account()

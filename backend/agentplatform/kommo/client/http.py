@@ -195,7 +195,8 @@ class KommoHTTP:
         try:
             await self._limiter.acquire(self.account_host)
         except KommoRateLimitTimeout as exc:
-            raise KommoRateLimited(str(exc)) from exc
+            # Our own schedule is full for minutes: waiting again would not help (not retried).
+            raise KommoRateLimited(str(exc), retry_after=None) from exc
         headers = {"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT}
         content = None
         if json is not None:
@@ -218,6 +219,8 @@ class KommoHTTP:
 
         def hook(exc: Exception) -> bool | float:
             if isinstance(exc, KommoRateLimited):
+                if exc.kommo_status is None:  # our own schedule timed out, not a 429
+                    return False
                 if exc.retry_after is None:
                     KOMMO_RETRIES.labels("429").inc()
                     return True

@@ -91,7 +91,7 @@ class KommoRateLimiter:
         wait = await self._reserve_slot(account)
         if wait < 0:
             raise KommoRateLimitTimeout(
-                f"no Kommo request slot for {account} within {self._max_wait:.0f} s"
+                f"no Kommo request slot for {account} within {self._max_wait:g} s"
             )
         if wait > 0:
             KOMMO_RATE_LIMIT_WAIT.observe(wait)

@@ -12,9 +12,9 @@ on loopback with uvicorn: in a background thread (`start()`, tests) or in the fo
   fields, leads, contacts, companies, notes, tasks, tags, sources, talks and the webhook
   subscriptions, in HAL (`_page`, `_links`, `_embedded`), 204 for nothing, problem+json errors
   with `validation-errors`, a limit over 250 reset to 50, writes over 250 items refused.
-- The guard (`server`): bearer auth (401), `unpaid` (402), 7 requests per second (429 with
-  `retry_after`), `block_ip()` or `block_after_429s` (403 with nginx's HTML page), scripted
-  faults (`fail_next`), and every request recorded (`requests`, `count()`).
+- The guard (`guard`): bearer auth (401), `guard.unpaid` (402), 7 requests per second (429 with
+  `retry_after`), `block_ip()` or `guard.block_after_429s` (403 with nginx's HTML page),
+  scripted faults (`fail_next`); the server records every request (`requests`, `count()`).
 - Outgoing webhooks (`events`, `webhooks`): Kommo's form encoding with bracket keys, batched,
   retried, duplicated on request; REST changes send them by themselves (`auto_webhooks`).
 - The Chats API (`chats`): signed requests checked, connect, chats, messages, signed replies.
@@ -22,7 +22,8 @@ on loopback with uvicorn: in a background thread (`start()`, tests) or in the fo
 """
 
 from agentplatform.kommo.simulator.events import WebhookEvent
-from agentplatform.kommo.simulator.server import Fault, KommoSimulator, RecordedRequest
+from agentplatform.kommo.simulator.guard import Fault, RecordedRequest
+from agentplatform.kommo.simulator.server import KommoSimulator
 from agentplatform.kommo.simulator.webhooks import Delivery
 
 __all__ = ["Delivery", "Fault", "KommoSimulator", "RecordedRequest", "WebhookEvent"]

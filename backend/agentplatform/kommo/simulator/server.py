@@ -4,7 +4,6 @@ auth, request log) and the Python API tests and the CLI use. See the package doc
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 import contextlib
 import hashlib
@@ -14,7 +13,6 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -22,7 +20,6 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
@@ -30,33 +27,13 @@ from agentplatform.kommo.simulator import admin
 from agentplatform.kommo.simulator.chats import Channel, ChatsApi
 from agentplatform.kommo.simulator.entities import EntityApi
 from agentplatform.kommo.simulator.events import WebhookEvent, changes_to_events, webhook_body
-from agentplatform.kommo.simulator.hal import ip_block_page, problem
+from agentplatform.kommo.simulator.guard import Fault, Guard, RecordedRequest
 from agentplatform.kommo.simulator.oauth import OAuthState
 from agentplatform.kommo.simulator.resources import ResourceApi
 from agentplatform.kommo.simulator.state import AccountState, Obj, seed
 from agentplatform.kommo.simulator.webhooks import Deliverer, Delivery, WebhookApi
 
 T = TypeVar("T")
-RATE_LIMIT = 7  # requests per second per account, Kommo's documented limit
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    path: str
-    query: str
-    status: int
-    at: float
-
-
-@dataclass
-class Fault:
-    """The next `remaining` API requests (to `path` if set) answer `status` instead."""
-
-    remaining: int
-    status: int
-    path: str | None = None
-    retry_after: int = 1
 
 
 class KommoSimulator:
@@ -81,13 +58,7 @@ class KommoSimulator:
             self.chats = ChatsApi(self.state)
             self.deliverer = Deliverer(self.state)
             self.requests: list[RecordedRequest] = []
-            self.faults: list[Fault] = []
-            self.rate_limit = RATE_LIMIT
-            self._window: collections.deque[float] = collections.deque()
-            self.block_after_429s: int | None = None  # consecutive 429s that trigger a block
-            self._consecutive_429s = 0
-            self.ip_blocked_until = 0.0
-            self.unpaid = False
+            self.guard = Guard(self.oauth)
             self.auto_webhooks = True
             self.revoke_hook_url: str | None = None
             self.app = self._build_app()
@@ -182,13 +153,13 @@ class KommoSimulator:
     ) -> None:
         """The next `count` API requests answer `status` (429, 5xx, or 403 for an HTML block)."""
         with self._lock:
-            self.faults.append(Fault(count, status, path, retry_after))
+            self.guard.fail_next(Fault(count, status, path, retry_after))
 
     def block_ip(self, seconds: float = 3600.0) -> None:
-        self.ip_blocked_until = time.monotonic() + seconds
+        self.guard.block_ip(seconds)
 
     def unblock_ip(self) -> None:
-        self.ip_blocked_until = 0.0
+        self.guard.ip_blocked_until = 0.0
 
     def count(
         self, path: str | None = None, *, method: str | None = None, status: int | None = None
@@ -339,7 +310,7 @@ class KommoSimulator:
 
         request = Request(scope, receive)
         try:
-            refusal = self._guard(request)
+            refusal = self.guard.check(request)
             if refusal is not None:
                 await refusal(scope, receive, recording_send)
             else:
@@ -351,56 +322,6 @@ class KommoSimulator:
                         request.method, request.url.path, request.url.query, status, time.time()
                     )
                 )
-
-    def _guard(self, request: Request) -> Response | None:
-        path = request.url.path
-        if not path.startswith(("/api/", "/oauth2/")):
-            return None
-        if time.monotonic() < self.ip_blocked_until:
-            return ip_block_page()
-        if not path.startswith("/api/"):
-            return None
-        with self._lock:
-            for fault in self.faults:
-                if fault.remaining > 0 and (fault.path is None or path.startswith(fault.path)):
-                    fault.remaining -= 1
-                    return self._fault_response(fault)
-            if not self._take_slot():
-                self._consecutive_429s += 1
-                if self.block_after_429s and self._consecutive_429s >= self.block_after_429s:
-                    self.block_ip()
-                return _too_many(1)
-            self._consecutive_429s = 0
-        auth = request.headers.get("authorization", "")
-        token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
-        if not token or not self.oauth.authenticate(token):
-            return problem(401, "Unauthorized", "Invalid user name or password")
-        if self.unpaid:
-            return problem(402, "Payment Required", "Payment required")
-        return None
-
-    def _take_slot(self) -> bool:
-        now = time.monotonic()
-        while self._window and now - self._window[0] >= 1.0:
-            self._window.popleft()
-        if len(self._window) >= self.rate_limit:
-            return False
-        self._window.append(now)
-        return True
-
-    @staticmethod
-    def _fault_response(fault: Fault) -> Response:
-        if fault.status == 429:
-            return _too_many(fault.retry_after)
-        if fault.status == 403:
-            return ip_block_page()
-        return problem(
-            fault.status, "ErrInternalServer", "Simulated failure", trace_id=secrets.token_hex(8)
-        )
-
-
-def _too_many(retry_after: int) -> Response:
-    return problem(429, "Too Many Requests", "Too many requests", retry_after=retry_after)
 
 
 @contextlib.contextmanager
