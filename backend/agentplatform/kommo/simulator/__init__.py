@@ -8,10 +8,11 @@ on loopback with uvicorn: in a background thread (`start()`, tests) or in the fo
 
 - OAuth (`oauth`): consent redirect, code exchange, refresh rotation and revocation, the
   long-lived token; `uninstall()` revokes everything and sends the signed revoke hook.
-- REST v4 (`entities`, `resources`, `webhooks`): account, users, pipelines and statuses, custom
-  fields, leads, contacts, companies, notes, tasks, tags, sources, talks and the webhook
-  subscriptions, in HAL (`_page`, `_links`, `_embedded`), 204 for nothing, problem+json errors
-  with `validation-errors`, a limit over 250 reset to 50, writes over 250 items refused.
+- REST v4 (`entities`, `resources`, `activities`, `webhooks`): account, users, pipelines and
+  statuses, custom fields, leads, contacts, companies, notes, tasks, tags, sources, talks and
+  the webhook subscriptions, in HAL (`_page`, `_links`, `_embedded`), 204 for nothing,
+  problem+json errors with `validation-errors`, a limit over 250 reset to 50, writes over 250
+  items refused.
 - The guard (`guard`): bearer auth (401), `guard.unpaid` (402), 7 requests per second (429 with
   `retry_after`), `block_ip()` or `guard.block_after_429s` (403 with nginx's HTML page),
   scripted faults (`fail_next`); the server records every request (`requests`, `count()`).

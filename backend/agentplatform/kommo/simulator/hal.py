@@ -150,3 +150,24 @@ _Invalid = _InvalidJSON()
 
 def is_invalid(body: Any) -> bool:
     return body is _Invalid
+
+
+async def read_array(request: Request) -> list[Any] | Response:
+    """A write's JSON array body, or Kommo's answer to a wrong one (empty, not an array, >250)."""
+    body = await json_body(request)
+    if body is None or body == []:
+        return problem(400, "Bad Request", "Request data can not be empty")
+    if is_invalid(body) or not isinstance(body, list):
+        return problem(400, "Bad Request", "Request body must be a JSON array")
+    if len(body) > MAX_LIMIT:
+        return problem(422, "Unprocessable Entity", f"Limit {MAX_LIMIT} per page")
+    return body
+
+
+def created_item(request: Request, path: str, obj: Obj, item: Any, index: int) -> Obj:
+    out: Obj = {"id": obj["id"], "request_id": str(item.get("request_id", index))}
+    return {**out, "_links": self_link(request, f"{path}/{obj['id']}")}
+
+
+def not_found(request: Request) -> Response:
+    return problem(404, "Not Found", f"Cannot {request.method} {request.url.path}")

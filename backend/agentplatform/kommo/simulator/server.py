@@ -24,6 +24,7 @@ from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from agentplatform.kommo.simulator import admin
+from agentplatform.kommo.simulator.activities import ActivityApi
 from agentplatform.kommo.simulator.chats import Channel, ChatsApi
 from agentplatform.kommo.simulator.entities import EntityApi
 from agentplatform.kommo.simulator.events import WebhookEvent, changes_to_events, webhook_body
@@ -269,6 +270,7 @@ class KommoSimulator:
             *WebhookApi(self.state).routes(),
             *entities.routes(),
             *resources.routes(),
+            *ActivityApi(self.state, self._on_change).routes(),
             *self.chats.routes(),
             *admin.routes(self),
         ]
