@@ -3,6 +3,9 @@ redirect, single-use codes, refresh rotation, double use revoking the grant."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -13,6 +16,7 @@ from agentplatform.kommo.simulator import KommoSimulator
 from pydantic import SecretStr
 
 from tests.kommo.conftest import ClientFactory
+from tests.kommo.support import Receiver
 
 
 def _integration(kommo: KommoSimulator) -> OAuthClient:
@@ -154,15 +158,8 @@ async def test_an_expired_access_token_is_refreshed_once(
 
 
 async def test_uninstall_revokes_tokens_and_sends_the_signed_revoke_hook(
-    kommo: KommoSimulator, kommo_client_factory: ClientFactory, receiver: object
+    kommo: KommoSimulator, kommo_client_factory: ClientFactory, receiver: Receiver
 ) -> None:
-    import asyncio
-    import hashlib
-    import hmac
-
-    from tests.kommo.support import Receiver
-
-    assert isinstance(receiver, Receiver)
     kommo.revoke_hook_url = f"{receiver.url}/kommo/revoked"
     client = kommo_client_factory()
     assert (await client.account()).id == kommo.state.account_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from agentplatform.kommo.client import KommoClient, KommoValidationError
 from agentplatform.kommo.client.models import LeadWrite, WebhookWrite
@@ -185,3 +186,30 @@ async def test_changes_through_the_api_send_webhooks(
     added = next(b for b in bodies if "add" in b.get("leads", {}))["leads"]["add"][0]
     assert added["name"] == "from the API"
     assert "update" not in next(b for b in bodies if "status" in b.get("leads", {}))["leads"]
+
+
+async def test_events_go_to_the_subscribed_webhooks_and_the_admin_endpoint_sends_them(
+    kommo: KommoSimulator, kommo_client: KommoClient, receiver: Receiver
+) -> None:
+    await kommo_client.subscribe_webhook(
+        WebhookWrite(destination=f"{receiver.url}/messages", settings=["add_message"])
+    )
+    await kommo_client.subscribe_webhook(
+        WebhookWrite(destination=f"{receiver.url}/leads", settings=["add_lead"])
+    )
+    talk = kommo.state.talks[191]
+
+    deliveries = await asyncio.wrap_future(
+        kommo.send_webhook([message_event(kommo.state, talk, "Hi", message_id="m-7")])
+    )
+    assert [d.destination for d in deliveries] == [f"{receiver.url}/messages"]
+
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            f"{kommo.base_url}/_simulator/talks/191/messages", json={"text": "Any discounts?"}
+        )
+    assert response.status_code == 200
+    assert [d["status"] for d in response.json()["deliveries"]] == [200]
+    texts = [parse_form(r.body)["message"]["add"][0]["text"] for r in receiver.received]
+    assert texts == ["Hi", "Any discounts?"]
+    assert {r.path for r in receiver.received} == {"/messages"}
