@@ -124,6 +124,7 @@ class KommoHTTP:
         method = method.upper()
         url = self._url(path)
         resource = _resource(urlsplit(url).path)
+        refreshes = [1]  # one refresh per call, whatever the retries
         try:
             async for attempt in stamina.retry_context(
                 on=self._retry_hook(method),
@@ -138,7 +139,9 @@ class KommoHTTP:
                             "retrying a Kommo request",
                             extra={"method": method, "path": urlsplit(url).path, "n": attempt.num},
                         )
-                    response = await self._send_authorized(method, url, params, json, resource)
+                    response = await self._send_authorized(
+                        method, url, params, json, resource, refreshes
+                    )
         except httpx.HTTPError as exc:
             raise KommoUnavailable(
                 f"Kommo could not be reached ({type(exc).__name__}) for {method} {resource}"
@@ -154,12 +157,21 @@ class KommoHTTP:
             ) from exc
 
     async def _send_authorized(
-        self, method: str, url: str, params: Params | None, json: Any, resource: str
+        self,
+        method: str,
+        url: str,
+        params: Params | None,
+        json: Any,
+        resource: str,
+        refreshes: list[int],
     ) -> httpx.Response:
         token = await self._tokens.get_token()
         response = await self._send(method, url, params, json, resource, token)
         if response.status_code == 401:
-            fresh = await self._tokens.refresh(token)
+            fresh = None
+            if refreshes[0] > 0:
+                refreshes[0] -= 1
+                fresh = await self._tokens.refresh(token)
             if fresh is not None and fresh != token:
                 response = await self._send(method, url, params, json, resource, fresh)
             if response.status_code == 401:
