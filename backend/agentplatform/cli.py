@@ -1,10 +1,12 @@
 """The `agentplatform` command: `run` (everything, for `make run`), `api`, `worker`, `migrate`,
-`admin` and `verify-env`. Thin: the work is in `runner`, `ops.verify_env` and the domain code."""
+`admin`, `verify-env` and `kommo-simulator`. Thin: the work is in `runner`, `ops.verify_env` and
+the domain code."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from typing import Annotated, NoReturn
 
 import typer
@@ -269,6 +271,28 @@ def verify_env() -> None:
     typer.echo("")
     typer.echo(summary(results))
     raise typer.Exit(exit_code(results))
+
+
+@app.command("kommo-simulator")
+def kommo_simulator(
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (0: a free one).")] = 0,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback).")] = "127.0.0.1",
+) -> None:
+    """Serve a fake Kommo account (OAuth, REST, webhooks, Chats API) for offline use and tests.
+
+    Prints one JSON line `{"base_url", "account_id", "subdomain", "token"}` once it listens."""
+    import json
+
+    from agentplatform.kommo.simulator import KommoSimulator
+
+    simulator = KommoSimulator()
+    try:
+        sock = simulator.bind(port, host)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc}")
+    typer.echo(json.dumps(simulator.describe()))
+    sys.stdout.flush()
+    simulator.serve_forever(sock)
 
 
 def main() -> None:  # pragma: no cover - `python -m agentplatform.cli`

@@ -6,6 +6,7 @@ from agentplatform.ai.domain import DOMAIN as AI
 from agentplatform.chat.domain import DOMAIN as CHAT
 from agentplatform.core.domain import Domain
 from agentplatform.knowledge.domain import DOMAIN as KNOWLEDGE
+from agentplatform.kommo.domain import DOMAIN as KOMMO
 from agentplatform.tenancy import scopes
 from agentplatform.tenancy.domain import DOMAIN as TENANCY
 
@@ -15,6 +16,7 @@ DOMAINS: tuple[Domain, ...] = (
     KNOWLEDGE,
     AGENTS,
     CHAT,
+    KOMMO,
 )
 
 for _domain in DOMAINS:
