@@ -35,12 +35,13 @@ describe('LoginPage', () => {
     expect(
       await screen.findByRole('heading', { name: 'Acme Sales', level: 1 }),
     ).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}`);
+    expect(router.state.location.pathname).toBe(`/manage/${TENANT_ID}/dashboard`);
     expect(screen.getByText('Knowledge is coming')).toBeInTheDocument();
   });
 
   it('shows a wrong password in the form and stays', async () => {
     server.use(
+      http.get(api('/api/v1/auth/me'), () => signedOut()),
       http.post(api('/api/v1/auth/login'), () =>
         problemResponse(
           problem(401, 'invalid-credentials', 'Email or password is wrong', {
@@ -61,11 +62,11 @@ describe('LoginPage', () => {
 
   it('sends a signed-out visitor to /login and back to the page afterwards', async () => {
     server.use(http.get(api('/api/v1/auth/me'), () => signedOut()));
-    const { router, user } = renderApp(`/w/${TENANT_ID}/settings/members`);
+    const { router, user } = renderApp(`/manage/${TENANT_ID}/settings/members`);
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
     expect(router.state.location.search).toBe(
-      `?next=${encodeURIComponent(`/w/${TENANT_ID}/settings/members`)}`,
+      `?next=${encodeURIComponent(`/manage/${TENANT_ID}/settings/members`)}`,
     );
 
     server.use(
@@ -83,6 +84,6 @@ describe('LoginPage', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
     expect(await screen.findByRole('heading', { name: 'Members', level: 1 })).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}/settings/members`);
+    expect(router.state.location.pathname).toBe(`/manage/${TENANT_ID}/settings/members`);
   });
 });
