@@ -22,7 +22,7 @@ export function AiPage() {
   return (
     <>
       <PageHeader
-        title="AI"
+        title="AI providers"
         description="Which AI providers and models your agents use, whether they answer, and what they spend."
       />
       <OfflineBanner tenantId={tenantId} />

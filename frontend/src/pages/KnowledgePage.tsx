@@ -25,7 +25,7 @@ export function KnowledgePage() {
   return (
     <>
       <PageHeader
-        title="Knowledge"
+        title="Knowledge base"
         description="Documents your agents look answers up in. Each is split into passages and indexed for search."
       />
       {canManage ? null : (

@@ -69,9 +69,14 @@ describe('LoginPage', () => {
       `?next=${encodeURIComponent(`/manage/${TENANT_ID}/settings/members`)}`,
     );
 
+    // Signed in from the moment the form is sent (the login page asks /auth/me itself first).
+    let signedInNow = false;
     server.use(
-      http.post(api('/api/v1/auth/login'), () => json(session)),
-      http.get(api('/api/v1/auth/me'), () => json(session)),
+      http.post(api('/api/v1/auth/login'), () => {
+        signedInNow = true;
+        return json(session);
+      }),
+      http.get(api('/api/v1/auth/me'), () => (signedInNow ? json(session) : signedOut())),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/members`), () =>
         json({ items: [], total: 0, limit: 50, offset: 0 }),
       ),

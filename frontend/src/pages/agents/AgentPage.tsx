@@ -66,7 +66,6 @@ export function AgentPage() {
   return (
     <>
       <header className="mb-section space-y-2">
-        <BackLink tenantId={tenantId} />
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div>
             <h1 className="flex flex-wrap items-center gap-3 text-title font-semibold text-ink">

@@ -64,7 +64,7 @@ export function AgentsPage() {
   return (
     <>
       <PageHeader
-        title="Agents"
+        title="AI agents"
         description="AI agents that answer and qualify your Kommo leads. Each change is kept as a version."
       />
       <Card

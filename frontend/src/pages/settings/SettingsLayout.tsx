@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
 
 import { useTenant } from '../../layout/tenantContext';
 import { paths, SETTINGS_TABS, type SettingsTab } from '../../paths';
@@ -22,11 +23,19 @@ function tabClass({ isActive }: { isActive: boolean }): string {
 /** The workspace's settings, one tab each (each its own address); the tabs scroll on a phone. */
 export function SettingsLayout() {
   const { tenantId } = useTenant();
+  const { pathname } = useLocation();
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the tabs are wider than the screen: bring the open one into view.
+  useEffect(() => {
+    const current = nav.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (nav.current && current) nav.current.scrollLeft = Math.max(0, current.offsetLeft - 16);
+  }, [pathname]);
   return (
     <>
       <nav
+        ref={nav}
         aria-label="Settings"
-        className="mb-gutter flex gap-1 overflow-x-auto border-b border-surface-border"
+        className="relative mb-gutter flex gap-1 overflow-x-auto border-b border-surface-border"
       >
         {SETTINGS_TABS.map((tab) => (
           <NavLink key={tab} to={paths.settings(tenantId, tab)} className={tabClass}>
