@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
 
 import { useFocusTrap } from '../components/useFocusTrap';
@@ -20,6 +20,17 @@ export function NavDrawer({ id, open, tenantId, onClose }: NavDrawerProps) {
   const panel = useRef<HTMLDivElement>(null);
   const titleId = useId();
   useFocusTrap(panel, open, onClose);
+
+  // Widened past 768 px (a tablet turned, a window resized), the sidebar is back: close.
+  useEffect(() => {
+    if (!open || typeof window.matchMedia !== 'function') return undefined;
+    const wide = window.matchMedia('(min-width: 768px)');
+    const close = () => {
+      if (wide.matches) onClose();
+    };
+    wide.addEventListener('change', close);
+    return () => wide.removeEventListener('change', close);
+  }, [open, onClose]);
 
   if (!open) return null;
   return createPortal(
