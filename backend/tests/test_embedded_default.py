@@ -2,7 +2,7 @@
 
 The supervisor is started as a subprocess exactly like `make run` does, the product is used over
 HTTP (readiness, docs, login) with an admin made by `agentplatform admin` from "another terminal",
-and Ctrl-C must leave nothing running. The SPA mounting is tested separately, in-process.
+and Ctrl-C must leave nothing running. The SPA mounting is tested in-process, in test_spa.py.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from agentplatform.core.settings import DEV_ENCRYPTION_KEY, Settings
-from httpx import ASGITransport, AsyncClient
+from agentplatform.core.settings import DEV_ENCRYPTION_KEY
 
 READY_TIMEOUT = 90.0
 STOP_TIMEOUT = 30.0
@@ -339,79 +338,3 @@ def test_admin_rejects_bad_input_without_traceback(
         assert word in result.stderr.lower()
     # Validation comes first: nothing was started for bad input.
     assert not (tmp_path / ".data" / "postgres").exists()
-
-
-# --- the SPA -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def spa_dir(tmp_path: Path) -> Path:
-    dist = tmp_path / "dist"
-    (dist / "assets").mkdir(parents=True)
-    (dist / "index.html").write_text("<!doctype html><title>Agents</title><div id=root></div>")
-    (dist / "assets" / "app-1a2b3c.js").write_text("console.log('spa')")
-    (dist / "favicon.svg").write_text("<svg/>")
-    (tmp_path / "secret.txt").write_text("outside the build")
-    return dist
-
-
-def _app_with_spa(static_dir: Path) -> object:
-    from agentplatform.main import create_app
-
-    settings = Settings(env="test", static_dir=static_dir, log_json=False)
-    return create_app(settings, manage_resources=False)
-
-
-async def _get(app: object, path: str) -> httpx.Response:
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
-        return await http.get(path)
-
-
-async def test_spa_served_with_history_fallback(spa_dir: Path) -> None:
-    app = _app_with_spa(spa_dir)
-
-    for path in ("/", "/agents/123", "/settings/workspace"):
-        page = await _get(app, path)
-        assert page.status_code == 200, path
-        assert page.headers["content-type"].startswith("text/html")
-        assert "<div id=root>" in page.text
-        assert page.headers["cache-control"] == "no-cache"
-
-    asset = await _get(app, "/assets/app-1a2b3c.js")
-    assert asset.status_code == 200
-    assert asset.text == "console.log('spa')"
-    assert "immutable" in asset.headers["cache-control"]
-
-    icon = await _get(app, "/favicon.svg")
-    assert icon.status_code == 200
-    assert icon.text == "<svg/>"
-
-    # Nothing outside the build directory is reachable.
-    escape = await _get(app, "/%2e%2e/secret.txt")
-    assert "outside the build" not in escape.text
-
-
-@pytest.mark.parametrize(
-    "path", ["/api/v1/nope", "/api/nope", "/assets/missing.js", "/docs/nope", "/healthz/x"]
-)
-async def test_spa_never_answers_api_paths(spa_dir: Path, path: str) -> None:
-    response = await _get(_app_with_spa(spa_dir), path)
-    assert response.status_code == 404
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["status"] == 404
-
-
-async def test_api_docs_and_health_still_work_with_spa(spa_dir: Path) -> None:
-    app = _app_with_spa(spa_dir)
-    assert (await _get(app, "/healthz")).json() == {"status": "ok"}
-    docs = await _get(app, "/docs")
-    assert docs.status_code == 200
-    assert "swagger" in docs.text.lower()
-
-
-async def test_no_spa_without_a_build(tmp_path: Path) -> None:
-    app = _app_with_spa(tmp_path / "missing")
-    response = await _get(app, "/agents/123")
-    assert response.status_code == 404
-    assert response.headers["content-type"].startswith("application/problem+json")

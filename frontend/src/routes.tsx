@@ -1,10 +1,13 @@
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Navigate, type RouteObject } from 'react-router-dom';
 
 import { PageSkeleton } from './components/Skeleton';
 import { AppShell } from './layout/AppShell';
+import { crumb, type CrumbKey } from './layout/crumbs';
 import { HomeRedirect } from './layout/HomeRedirect';
+import { LegacyRedirect } from './layout/LegacyRedirect';
 import { RequireSession } from './layout/RequireSession';
+import { RouteError } from './layout/RouteError';
 import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -15,18 +18,29 @@ export const PUBLIC_PATHS = ['/login', '/invite'] as const;
 const pageLoaders: (() => Promise<unknown>)[] = [];
 
 /**
- * A page of the workspace in its own chunk, fetched the first time it is opened; the sidebar
- * stays and a skeleton stands in meanwhile. The pages seen before signing in are in the main
- * chunk: they are the first thing a signed-out visitor needs.
+ * A page of the workspace: its code in its own chunk, fetched the first time it is opened (the
+ * shell stays and a skeleton stands in meanwhile), its breadcrumb, and its own error boundary,
+ * so a page that fails leaves the shell and the other pages working. The pages seen before
+ * signing in are in the main chunk: they are the first thing a signed-out visitor needs.
  */
-function lazyPage(load: () => Promise<ComponentType>): ReactNode {
+function page(
+  path: string | null,
+  key: CrumbKey | null,
+  load: () => Promise<ComponentType>,
+  children?: RouteObject[],
+): RouteObject {
   pageLoaders.push(load);
   const Page = lazy(async () => ({ default: await load() }));
-  return (
-    <Suspense fallback={<PageSkeleton />}>
-      <Page />
-    </Suspense>
-  );
+  const shared = {
+    ...(key ? { handle: crumb(key) } : {}),
+    errorElement: <RouteError />,
+    element: (
+      <Suspense fallback={<PageSkeleton />}>
+        <Page />
+      </Suspense>
+    ),
+  };
+  return path === null ? { ...shared, index: true } : { ...shared, path, children };
 }
 
 /** Fetches every page's chunk now rather than on first visit (tests wait for them once). */
@@ -34,71 +48,81 @@ export function preloadPages(): Promise<unknown> {
   return Promise.all(pageLoaders.map((load) => load()));
 }
 
+const settingsPages: RouteObject[] = [
+  { index: true, element: <Navigate to="workspace" replace /> },
+  page('workspace', 'workspace', () =>
+    import('./pages/settings/WorkspaceSettingsPage').then((m) => m.WorkspaceSettingsPage),
+  ),
+  page('members', 'members', () =>
+    import('./pages/settings/MembersPage').then((m) => m.MembersPage),
+  ),
+  page('api-keys', 'apiKeys', () =>
+    import('./pages/settings/ApiKeysPage').then((m) => m.ApiKeysPage),
+  ),
+  page('feature-flags', 'featureFlags', () =>
+    import('./pages/settings/FeatureFlagsPage').then((m) => m.FeatureFlagsPage),
+  ),
+  page('ai', 'ai', () => import('./pages/AiPage').then((m) => m.AiPage)),
+  { path: '*', handle: crumb('notFound'), element: <NotFoundPage inShell /> },
+];
+
 export const routes: RouteObject[] = [
-  { path: '/login', element: <LoginPage /> },
-  { path: '/invite', element: <AcceptInvitationPage /> },
+  { path: '/login', element: <LoginPage />, errorElement: <RouteError fullPage /> },
+  { path: '/invite', element: <AcceptInvitationPage />, errorElement: <RouteError fullPage /> },
+  // The first layout's addresses: bookmarks and links sent around keep working.
+  { path: '/w/*', element: <LegacyRedirect />, errorElement: <RouteError fullPage /> },
   {
     element: <RequireSession />,
+    errorElement: <RouteError fullPage />,
     children: [
       { index: true, element: <HomeRedirect /> },
       {
-        path: 'w/:tenantId',
+        path: 'manage/:tenantId',
         element: <AppShell />,
         children: [
           {
-            index: true,
-            element: lazyPage(() => import('./pages/DashboardPage').then((m) => m.DashboardPage)),
-          },
-          {
-            path: 'agents',
-            element: lazyPage(() => import('./pages/agents/AgentsPage').then((m) => m.AgentsPage)),
-          },
-          {
-            path: 'agents/new',
-            element: lazyPage(() =>
-              import('./pages/agents/NewAgentPage').then((m) => m.NewAgentPage),
-            ),
-          },
-          {
-            path: 'agents/:agentId',
-            element: lazyPage(() => import('./pages/agents/AgentPage').then((m) => m.AgentPage)),
-          },
-          {
-            path: 'knowledge',
-            element: lazyPage(() => import('./pages/KnowledgePage').then((m) => m.KnowledgePage)),
-          },
-          {
-            path: 'ai',
-            element: lazyPage(() => import('./pages/AiPage').then((m) => m.AiPage)),
-          },
-          { path: 'settings', element: <Navigate to="workspace" replace /> },
-          {
-            path: 'settings/workspace',
-            element: lazyPage(() =>
-              import('./pages/settings/WorkspaceSettingsPage').then((m) => m.WorkspaceSettingsPage),
-            ),
-          },
-          {
-            path: 'settings/feature-flags',
-            element: lazyPage(() =>
-              import('./pages/settings/FeatureFlagsPage').then((m) => m.FeatureFlagsPage),
-            ),
-          },
-          {
-            path: 'settings/members',
-            element: lazyPage(() =>
-              import('./pages/settings/MembersPage').then((m) => m.MembersPage),
-            ),
-          },
-          {
-            path: 'settings/api-keys',
-            element: lazyPage(() =>
-              import('./pages/settings/ApiKeysPage').then((m) => m.ApiKeysPage),
-            ),
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <Navigate to="dashboard" replace /> },
+              page('dashboard', 'dashboard', () =>
+                import('./pages/DashboardPage').then((m) => m.DashboardPage),
+              ),
+              {
+                path: 'ai-agents',
+                handle: crumb('agents'),
+                children: [
+                  page(null, null, () =>
+                    import('./pages/agents/AgentsPage').then((m) => m.AgentsPage),
+                  ),
+                  page('new', 'newAgent', () =>
+                    import('./pages/agents/NewAgentPage').then((m) => m.NewAgentPage),
+                  ),
+                  page(':agentId', 'agent', () =>
+                    import('./pages/agents/AgentPage').then((m) => m.AgentPage),
+                  ),
+                ],
+              },
+              page('knowledge-base', 'knowledge', () =>
+                import('./pages/KnowledgePage').then((m) => m.KnowledgePage),
+              ),
+              page('test-chat', 'testChat', () =>
+                import('./pages/TestChatPage').then((m) => m.TestChatPage),
+              ),
+              page('integrations', 'integrations', () =>
+                import('./pages/IntegrationsPage').then((m) => m.IntegrationsPage),
+              ),
+              page(
+                'settings',
+                'settings',
+                () => import('./pages/settings/SettingsLayout').then((m) => m.SettingsLayout),
+                settingsPages,
+              ),
+              { path: '*', handle: crumb('notFound'), element: <NotFoundPage inShell /> },
+            ],
           },
         ],
       },
     ],
   },
-  { path: '*', element: <NotFoundPage /> },
+  { path: '*', element: <NotFoundPage />, errorElement: <RouteError fullPage /> },
 ];

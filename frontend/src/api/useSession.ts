@@ -1,18 +1,31 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
 
 import { authLogin, authLogout, authMe, type LoginRequest, type SessionRead } from '../client';
 import { toast } from '../toasts/toastStore';
 import { queryKeys } from './keys';
 
+const sessionQuery = queryOptions({
+  queryKey: queryKeys.session,
+  queryFn: async ({ signal }) => (await authMe({ signal })).data,
+  staleTime: 5 * 60_000,
+  meta: { inlineErrors: 'all' },
+});
+
 /** Who is signed in and the workspaces they can open. A 401 here sends the browser to /login. */
 export function useSession() {
-  return useQuery({
-    queryKey: queryKeys.session,
-    queryFn: async ({ signal }) => (await authMe({ signal })).data,
-    staleTime: 5 * 60_000,
-    meta: { inlineErrors: 'all' },
-  });
+  return useQuery(sessionQuery);
+}
+
+/**
+ * Whether someone is signed in, asked of the API afresh (what the cache holds may belong to a
+ * session that has just ended): true or false once it answers, undefined until then.
+ */
+export function useSignedIn(): boolean | undefined {
+  const session = useQuery({ ...sessionQuery, refetchOnMount: 'always' });
+  if (session.fetchStatus === 'fetching') return undefined;
+  if (session.status === 'success') return true;
+  return session.status === 'error' ? false : undefined;
 }
 
 /** Stores a SessionRead the API just returned (login, accepting an invitation). */

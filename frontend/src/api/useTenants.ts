@@ -1,15 +1,31 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  queryOptions,
+  useMutation,
+  usePrefetchQuery,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 
 import { tenantsCreateTenant, tenantsListTenants, type Role, type TenantCreate } from '../client';
 import { toast } from '../toasts/toastStore';
 import { queryKeys } from './keys';
 
+const tenantsQuery = queryOptions({
+  queryKey: queryKeys.tenants,
+  queryFn: async ({ signal }) => (await tenantsListTenants({ signal })).data,
+});
+
 /** The workspaces the caller belongs to, with their role in each (the workspace switcher). */
 export function useTenants() {
-  return useQuery({
-    queryKey: queryKeys.tenants,
-    queryFn: async ({ signal }) => (await tenantsListTenants({ signal })).data,
-  });
+  return useQuery(tenantsQuery);
+}
+
+/**
+ * Starts loading the workspaces without waiting for anything (such as the session check) and
+ * without re-rendering the caller when they arrive.
+ */
+export function usePrefetchTenants(): void {
+  usePrefetchQuery(tenantsQuery);
 }
 
 /** The caller's role in one workspace; owners and admins may change settings. */

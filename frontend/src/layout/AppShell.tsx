@@ -1,92 +1,84 @@
-import { useEffect } from 'react';
-import { NavLink, Outlet } from 'react-router-dom';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Outlet, useLocation, useParams } from 'react-router-dom';
 
-import { useLogout, useSession } from '../api/useSession';
 import { useTenants } from '../api/useTenants';
-import { Button } from '../components/Button';
-import { ListSkeleton } from '../components/Skeleton';
+import { PageSkeleton } from '../components/Skeleton';
 import { EmptyState, ErrorState } from '../components/States';
+import { Breadcrumbs } from './Breadcrumbs';
+import { Header } from './Header';
 import { rememberWorkspace } from './lastWorkspace';
-import { useTenantId } from './useTenantId';
-import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+import { Brand, MainNav } from './MainNav';
+import { NavDrawer } from './NavDrawer';
+import { TenantContext, tenantValue } from './tenantContext';
 
-const NAV = [
-  { to: '', label: 'Dashboard', end: true },
-  { to: 'agents', label: 'Agents', end: false },
-  { to: 'knowledge', label: 'Knowledge', end: false },
-  { to: 'ai', label: 'AI', end: false },
-  { to: 'settings/workspace', label: 'Workspace settings', end: false },
-  { to: 'settings/feature-flags', label: 'Feature flags', end: false },
-  { to: 'settings/members', label: 'Members', end: false },
-  { to: 'settings/api-keys', label: 'API keys', end: false },
-] as const;
+const DRAWER_ID = 'main-nav-drawer';
 
-function navClass({ isActive }: { isActive: boolean }): string {
-  return `block rounded-control px-3 py-2 text-sm font-medium ${
-    isActive
-      ? 'bg-brand-50 text-brand-700'
-      : 'text-ink-muted hover:bg-surface-sunken hover:text-ink'
-  }`;
-}
-
-function SignedInUser() {
-  const session = useSession();
-  const logout = useLogout();
-  const user = session.data?.user;
-  return (
-    <div className="space-y-2 border-t border-surface-border pt-4">
-      {user ? (
-        <div className="text-sm">
-          <p className="truncate font-medium text-ink">{user.name || user.email}</p>
-          {user.name ? <p className="truncate text-xs text-ink-muted">{user.email}</p> : null}
-        </div>
-      ) : null}
-      <Button variant="ghost" size="sm" loading={logout.isPending} onClick={() => logout.mutate()}>
-        Sign out
-      </Button>
-    </div>
-  );
-}
-
-/** Sidebar (brand, workspace switcher, navigation, who is signed in) around the page. */
+/**
+ * The frame of every workspace page: the sidebar (a drawer below 768 px), the header, the
+ * breadcrumbs, and the page, which gets its workspace from `useTenant()`. A workspace the caller
+ * is not a member of shows a plain notice instead of the page.
+ */
 export function AppShell() {
-  const tenantId = useTenantId();
+  const tenantId = useParams().tenantId ?? '';
   const tenants = useTenants();
-  const known = tenants.data?.some((t) => t.id === tenantId) ?? false;
+  const tenant = tenants.data?.find((t) => t.id === tenantId);
+  const value = useMemo(() => (tenant ? tenantValue(tenant) : null), [tenant]);
+
+  // The drawer is open for the location it was opened at: going anywhere closes it.
+  const location = useLocation();
+  const [drawerAt, setDrawerAt] = useState<string | null>(null);
+  const closeDrawer = useCallback(() => setDrawerAt(null), []);
 
   useEffect(() => {
-    if (known) rememberWorkspace(tenantId);
-  }, [known, tenantId]);
+    if (tenant) rememberWorkspace(tenant.id);
+  }, [tenant]);
 
   return (
-    <div className="flex min-h-screen">
-      <aside className="flex w-sidebar shrink-0 flex-col gap-6 border-r border-surface-border bg-surface p-gutter">
-        <p className="text-lg font-semibold text-brand-700">Agent Platform</p>
-        <WorkspaceSwitcher tenantId={tenantId} />
-        <nav aria-label="Main" className="flex-1 space-y-1">
-          {NAV.map((item) => (
-            <NavLink key={item.label} to={item.to} end={item.end} className={navClass}>
-              {item.label}
-            </NavLink>
-          ))}
-        </nav>
-        <SignedInUser />
+    <div className="min-h-screen md:flex">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-control focus:bg-surface focus:px-3 focus:py-2"
+      >
+        Skip to content
+      </a>
+      <aside className="sticky top-0 hidden h-screen w-sidebar shrink-0 flex-col gap-6 overflow-y-auto border-r border-surface-border bg-surface p-gutter md:flex">
+        <p className="text-lg">
+          <Brand />
+        </p>
+        <MainNav tenantId={tenantId} />
       </aside>
-      <main className="min-w-0 flex-1 px-section py-section">
-        <div className="mx-auto max-w-content">
-          {tenants.isPending ? (
-            <ListSkeleton rows={4} />
-          ) : tenants.isError ? (
-            <ErrorState error={tenants.error} onRetry={() => void tenants.refetch()} />
-          ) : known ? (
-            <Outlet />
-          ) : (
-            <EmptyState title="Workspace not found">
-              It does not exist or you are not a member. Pick another in the switcher.
-            </EmptyState>
-          )}
-        </div>
-      </main>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <Header
+          tenantId={tenantId}
+          menuId={DRAWER_ID}
+          menuOpen={drawerAt === location.key}
+          onOpenMenu={() => setDrawerAt(location.key)}
+        />
+        <main id="main" className="min-w-0 flex-1 px-4 py-6 md:px-section md:py-section">
+          <div className="mx-auto max-w-content">
+            {tenants.isPending ? (
+              <PageSkeleton />
+            ) : tenants.isError ? (
+              <ErrorState error={tenants.error} onRetry={() => void tenants.refetch()} />
+            ) : value ? (
+              <TenantContext value={value}>
+                <Breadcrumbs />
+                <Outlet />
+              </TenantContext>
+            ) : (
+              <EmptyState title="Workspace not found">
+                It does not exist or you are not a member. Pick another in the switcher.
+              </EmptyState>
+            )}
+          </div>
+        </main>
+      </div>
+      <NavDrawer
+        id={DRAWER_ID}
+        open={drawerAt === location.key}
+        tenantId={tenantId}
+        onClose={closeDrawer}
+      />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useTenants } from '../api/useTenants';
 import { ListSkeleton } from '../components/Skeleton';
 import { ErrorState } from '../components/States';
 import { CreateWorkspaceCard } from '../features/workspace/CreateWorkspaceCard';
+import { paths } from '../paths';
 import { lastWorkspace } from './lastWorkspace';
 
 /** `/`: open the last workspace, else the first; someone with none can create one. */
@@ -25,7 +26,7 @@ export function HomeRedirect() {
   }
   const remembered = lastWorkspace();
   const target = tenants.data.find((t) => t.id === remembered) ?? tenants.data[0];
-  if (target) return <Navigate to={`/w/${target.id}`} replace />;
+  if (target) return <Navigate to={paths.dashboard(target.id)} replace />;
   return (
     <main className="mx-auto mt-24 max-w-md space-y-4 px-4">
       <h1 className="text-title font-semibold">You are not in a workspace yet</h1>

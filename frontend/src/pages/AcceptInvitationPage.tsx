@@ -8,6 +8,7 @@ import { EmptyState, ErrorState } from '../components/States';
 import { AcceptInvitationForm } from '../features/invitations/AcceptInvitationForm';
 import { formatDateTime } from '../lib/format';
 import { AuthLayout } from './AuthLayout';
+import { paths } from '../paths';
 
 /** The token travels in the URL's fragment (`/invite#<token>`), which browsers never send to servers. */
 function tokenFromHash(hash: string): string {
@@ -58,7 +59,7 @@ export function AcceptInvitationPage() {
   const invitation = preview.data;
   function accepted(session: SessionRead) {
     const joined = session.tenants.find((t) => t.name === invitation.tenant_name);
-    void navigate(joined ? `/w/${joined.id}` : '/', { replace: true });
+    void navigate(joined ? paths.dashboard(joined.id) : '/', { replace: true });
   }
   return (
     <AuthLayout

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 
 import { useAiSettings } from '../api/useAiSettings';
-import { useWorkspaceRole } from '../api/useTenants';
 import type { ResolvedRead } from '../client';
 import { Card, PageHeader } from '../components/Card';
 import { FormSkeleton } from '../components/Skeleton';
@@ -12,19 +11,18 @@ import { OfflineBanner } from '../features/ai/OfflineBanner';
 import { ProvidersSection } from '../features/ai/ProvidersSection';
 import { ReembedNotice } from '../features/ai/ReembedNotice';
 import { UsageSection } from '../features/ai/usage/UsageSection';
-import { useTenantId } from '../layout/useTenantId';
+import { useTenant } from '../layout/tenantContext';
 import { ReadOnlyNotice } from './settings/ReadOnlyNotice';
 
 /** The workspace's AI: providers and their health, default models and budget, usage. */
 export function AiPage() {
-  const tenantId = useTenantId();
-  const { canManage } = useWorkspaceRole(tenantId);
+  const { tenantId, canManage } = useTenant();
   const settings = useAiSettings(tenantId);
   const [reembedWith, setReembedWith] = useState<ResolvedRead | null>(null);
   return (
     <>
       <PageHeader
-        title="AI"
+        title="AI providers"
         description="Which AI providers and models your agents use, whether they answer, and what they spend."
       />
       <OfflineBanner tenantId={tenantId} />

@@ -1,31 +1,41 @@
 import { Link } from 'react-router-dom';
 
-import { useWorkspaceRole, useTenants } from '../api/useTenants';
 import { Card, PageHeader } from '../components/Card';
 import { EmptyState } from '../components/States';
-import { useTenantId } from '../layout/useTenantId';
+import { useTenant } from '../layout/tenantContext';
+import { paths } from '../paths';
 
 const NEXT_STEPS = [
-  { to: 'ai', label: 'Connect an AI provider (until then the offline responder answers)' },
-  { to: 'agents/new', label: 'Create your first agent and try it' },
-  { to: 'settings/workspace', label: 'Check the time zone and language agents will use' },
-  { to: 'settings/members', label: 'Invite the people who will configure agents' },
-  { to: 'settings/api-keys', label: 'Create an API key for your integrations' },
+  {
+    to: (t: string) => paths.settings(t, 'ai'),
+    label: 'Connect an AI provider (until then the offline responder answers)',
+  },
+  { to: paths.newAgent, label: 'Create your first agent and try it' },
+  {
+    to: (t: string) => paths.settings(t, 'workspace'),
+    label: 'Check the time zone and language agents will use',
+  },
+  {
+    to: (t: string) => paths.settings(t, 'members'),
+    label: 'Invite the people who will configure agents',
+  },
+  {
+    to: (t: string) => paths.settings(t, 'api-keys'),
+    label: 'Create an API key for your integrations',
+  },
 ] as const;
 
 /** The workspace's home. Knowledge is not built yet, and the page says so. */
 export function DashboardPage() {
-  const tenantId = useTenantId();
-  const workspace = useTenants().data?.find((t) => t.id === tenantId);
-  const { canManage } = useWorkspaceRole(tenantId);
+  const { tenantId, tenant, canManage } = useTenant();
 
   return (
     <>
-      <PageHeader title={workspace?.name ?? 'Dashboard'} description="Your AI agents for Kommo." />
+      <PageHeader title={tenant.name} description="Your AI agents for Kommo." />
       <div className="space-y-gutter">
         <EmptyState title="Knowledge is coming">
           Your{' '}
-          <Link to="agents" className="font-medium text-brand-700 hover:underline">
+          <Link to={paths.agents(tenantId)} className="font-medium text-brand-700 hover:underline">
             agents
           </Link>{' '}
           can already be configured and tried. Soon you will give them knowledge from your documents
@@ -35,8 +45,11 @@ export function DashboardPage() {
           <Card title="Get your workspace ready">
             <ul className="space-y-2 text-sm">
               {NEXT_STEPS.map((step) => (
-                <li key={step.to}>
-                  <Link to={step.to} className="font-medium text-brand-700 hover:underline">
+                <li key={step.label}>
+                  <Link
+                    to={step.to(tenantId)}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
                     {step.label}
                   </Link>
                 </li>

@@ -1,5 +1,4 @@
 import { useCollections } from '../api/useKnowledgeCollections';
-import { useWorkspaceRole } from '../api/useTenants';
 import { Card, PageHeader } from '../components/Card';
 import { AddUrlButton } from '../features/knowledge/AddUrlDialog';
 import { DocumentDrawer } from '../features/knowledge/detail/DocumentDrawer';
@@ -10,7 +9,7 @@ import { PasteTextButton } from '../features/knowledge/PasteTextDialog';
 import { SearchPanel } from '../features/knowledge/search/SearchPanel';
 import { StatsSection } from '../features/knowledge/stats/StatsSection';
 import { UploadArea } from '../features/knowledge/UploadArea';
-import { useTenantId } from '../layout/useTenantId';
+import { useTenant } from '../layout/tenantContext';
 
 /**
  * The knowledge base: numbers and the embedding model at a glance, adding documents, browsing
@@ -18,8 +17,7 @@ import { useTenantId } from '../layout/useTenantId';
  * a drawer (named in the URL), and a search to try.
  */
 export function KnowledgePage() {
-  const tenantId = useTenantId();
-  const { canManage } = useWorkspaceRole(tenantId);
+  const { tenantId, canManage } = useTenant();
   const { state, update, documentHref } = useKnowledgeUrl();
   const collections = useCollections(tenantId).data ?? [];
   const target = collections.find((c) => c.id === state.collection);
@@ -27,7 +25,7 @@ export function KnowledgePage() {
   return (
     <>
       <PageHeader
-        title="Knowledge"
+        title="Knowledge base"
         description="Documents your agents look answers up in. Each is split into passages and indexed for search."
       />
       {canManage ? null : (

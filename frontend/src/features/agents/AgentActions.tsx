@@ -5,6 +5,7 @@ import type { AgentRead } from '../../client';
 import { useDeleteAgent, useDuplicateAgent, useExportAgent } from '../../api/useAgents';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { paths } from '../../paths';
 
 export interface AgentActionsProps {
   tenantId: string;
@@ -19,7 +20,7 @@ export function AgentActions({ tenantId, agent, canManage }: AgentActionsProps) 
   const exportAgent = useExportAgent(tenantId);
   const remove = useDeleteAgent(tenantId);
   const [confirming, setConfirming] = useState(false);
-  const list = `/w/${tenantId}/agents`;
+  const list = paths.agents(tenantId);
 
   return (
     <div className="flex flex-wrap gap-2">
@@ -28,7 +29,9 @@ export function AgentActions({ tenantId, agent, canManage }: AgentActionsProps) 
           variant="secondary"
           loading={duplicate.isPending}
           onClick={() =>
-            duplicate.mutate(agent, { onSuccess: (copy) => void navigate(`${list}/${copy.id}`) })
+            duplicate.mutate(agent, {
+              onSuccess: (copy) => void navigate(paths.agent(tenantId, copy.id)),
+            })
           }
         >
           Duplicate

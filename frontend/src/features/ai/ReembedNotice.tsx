@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 
 import type { ResolvedRead } from '../../client';
 import { Button } from '../../components/Button';
+import { paths } from '../../paths';
 
 export interface ReembedNoticeProps {
   tenantId: string;
@@ -28,8 +29,8 @@ export function ReembedNotice({ tenantId, embeddings, onDismiss }: ReembedNotice
             ? ' The local model runs on this server and spends no provider tokens.'
             : ` Each passage is sent to ${embeddings.provider}, which spends its tokens.`}
         </p>
-        <Link to={`/w/${tenantId}/knowledge`} className="font-medium text-brand-700 underline">
-          Follow the progress on the Knowledge page
+        <Link to={paths.knowledge(tenantId)} className="font-medium text-brand-700 underline">
+          Follow the progress in the knowledge base
         </Link>
       </div>
       <Button variant="ghost" size="sm" onClick={onDismiss}>

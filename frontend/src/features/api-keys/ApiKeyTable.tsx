@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Pager } from '../../components/Pager';
 import { ListSkeleton } from '../../components/Skeleton';
 import { EmptyState, ErrorState } from '../../components/States';
+import { TableScroll } from '../../components/TableScroll';
 import { ApiKeyRow } from './ApiKeyRow';
 
 const PAGE_SIZE = 50;
@@ -37,29 +38,31 @@ export function ApiKeyTable({ tenantId, canManage }: ApiKeyTableProps) {
   }
   return (
     <>
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs text-ink-muted uppercase">
-          <tr>
-            <th className="pb-2 font-medium">Key</th>
-            <th className="pb-2 font-medium">Scopes</th>
-            <th className="pb-2 font-medium">Last used</th>
-            <th className="pb-2 font-medium">Status</th>
-            <th className="pb-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-surface-border">
-          {apiKeys.data.items.map((apiKey) => (
-            <ApiKeyRow
-              key={apiKey.id}
-              apiKey={apiKey}
-              canManage={canManage}
-              onRevoke={() => setRevoking(apiKey)}
-            />
-          ))}
-        </tbody>
-      </table>
+      <TableScroll>
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs text-ink-muted uppercase">
+            <tr>
+              <th className="pb-2 font-medium">Key</th>
+              <th className="pb-2 font-medium">Scopes</th>
+              <th className="pb-2 font-medium">Last used</th>
+              <th className="pb-2 font-medium">Status</th>
+              <th className="pb-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-surface-border">
+            {apiKeys.data.items.map((apiKey) => (
+              <ApiKeyRow
+                key={apiKey.id}
+                apiKey={apiKey}
+                canManage={canManage}
+                onRevoke={() => setRevoking(apiKey)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <Pager page={page} total={apiKeys.data.total} onChange={setPage} noun="keys" />
       <ConfirmDialog
         open={revoking !== null}

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Pager } from '../../components/Pager';
 import { ListSkeleton } from '../../components/Skeleton';
 import { EmptyState, ErrorState } from '../../components/States';
+import { TableScroll } from '../../components/TableScroll';
 import { MemberRow } from './MemberRow';
 
 const PAGE_SIZE = 50;
@@ -36,31 +37,33 @@ export function MemberTable({ tenantId }: { tenantId: string }) {
   const busyId = changeRole.isPending ? changeRole.variables.member.id : null;
   return (
     <>
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs text-ink-muted uppercase">
-          <tr>
-            <th className="pb-2 font-medium">Member</th>
-            <th className="pb-2 font-medium">Role</th>
-            <th className="pb-2 font-medium">Joined</th>
-            <th className="pb-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-surface-border">
-          {members.data.items.map((member) => (
-            <MemberRow
-              key={member.id}
-              member={member}
-              myRole={myRole}
-              isMe={member.user_id === me}
-              busy={busyId === member.id}
-              onChangeRole={(role) => changeRole.mutate({ member, role })}
-              onRemove={() => setRemoving(member)}
-            />
-          ))}
-        </tbody>
-      </table>
+      <TableScroll>
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs text-ink-muted uppercase">
+            <tr>
+              <th className="pb-2 font-medium">Member</th>
+              <th className="pb-2 font-medium">Role</th>
+              <th className="pb-2 font-medium">Joined</th>
+              <th className="pb-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-surface-border">
+            {members.data.items.map((member) => (
+              <MemberRow
+                key={member.id}
+                member={member}
+                myRole={myRole}
+                isMe={member.user_id === me}
+                busy={busyId === member.id}
+                onChangeRole={(role) => changeRole.mutate({ member, role })}
+                onRemove={() => setRemoving(member)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <Pager page={page} total={members.data.total} onChange={setPage} noun="members" />
       <ConfirmDialog
         open={removing !== null}

@@ -6,6 +6,7 @@ import { useCreateTenant } from '../../api/useTenants';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { FormError, TextField } from '../../components/Field';
+import { paths } from '../../paths';
 
 /** A new workspace owned by the caller; the slug is derived from the name unless given. */
 export function CreateWorkspaceCard() {
@@ -18,7 +19,7 @@ export function CreateWorkspaceCard() {
     event.preventDefault();
     create.mutate(
       { name: name.trim(), timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' },
-      { onSuccess: (tenant) => void navigate(`/w/${tenant.id}`) },
+      { onSuccess: (tenant) => void navigate(paths.dashboard(tenant.id)) },
     );
   }
 

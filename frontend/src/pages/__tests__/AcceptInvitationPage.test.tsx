@@ -36,7 +36,9 @@ describe('AcceptInvitationPage', () => {
     await user.type(screen.getByLabelText('Choose a password'), 'long enough password');
     await user.click(screen.getByRole('button', { name: 'Create account and join' }));
 
-    await waitFor(() => expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}`));
+    await waitFor(() =>
+      expect(router.state.location.pathname).toBe(`/manage/${TENANT_ID}/dashboard`),
+    );
     expect(calls[1]).toEqual([
       'accept',
       { token: 'inv_0123456789abcdef', password: 'long enough password', name: 'Nina' },

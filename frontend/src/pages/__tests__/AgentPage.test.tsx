@@ -63,7 +63,7 @@ describe('AgentPage', () => {
         return json(current);
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/agents/${AGENT_ID}`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/ai-agents/${AGENT_ID}`);
 
     const name = await screen.findByLabelText('Name');
     expect(screen.getByRole('button', { name: 'Save changes' })).toBeDisabled();
@@ -122,7 +122,7 @@ describe('AgentPage', () => {
         return json(current);
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/agents/${AGENT_ID}`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/ai-agents/${AGENT_ID}`);
 
     await user.click(await screen.findByRole('tab', { name: 'Versions' }));
     const list = await screen.findByRole('list', { name: 'Versions' });
@@ -166,7 +166,7 @@ describe('AgentPage', () => {
         return json(offlineReply);
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/agents/${AGENT_ID}?tab=try`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/ai-agents/${AGENT_ID}?tab=try`);
 
     await user.click(await screen.findByRole('button', { name: 'Add passage' }));
     await user.click(screen.getByRole('button', { name: 'Add passage' }));
@@ -209,7 +209,7 @@ describe('AgentPage', () => {
         return json(sent.length === 1 ? lookupReply : { ...lookupReply, context: null });
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/agents/${AGENT_ID}?tab=try`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/ai-agents/${AGENT_ID}?tab=try`);
 
     const lookup = await screen.findByRole('switch', { name: "Look up the agent's knowledge" });
     expect(lookup).toBeChecked();
@@ -236,7 +236,7 @@ describe('AgentPage', () => {
     expect(within(second!).getByText('Not used')).toBeInTheDocument();
     expect(within(second!).getByRole('link', { name: 'Refund policy' })).toHaveAttribute(
       'href',
-      `/w/${TENANT_ID}/knowledge?document=${REFUND_DOCUMENT_ID}`,
+      `/manage/${TENANT_ID}/knowledge-base?document=${REFUND_DOCUMENT_ID}`,
     );
     const facts = within(conversation).getByRole('list', { name: 'Facts found' });
     expect(facts).toHaveTextContent('Acme Corp — supplies → Bracket X · from Price list 2026');

@@ -23,7 +23,7 @@ describe('AgentsPage', () => {
         return json(agentPage(matches ? [summaryOf(agent)] : []));
       }),
     );
-    const { user, router } = renderApp(`/w/${TENANT_ID}/agents`);
+    const { user, router } = renderApp(`/manage/${TENANT_ID}/ai-agents`);
 
     expect(await screen.findByRole('link', { name: 'Sales assistant' })).toBeInTheDocument();
     expect(screen.getByText('Active', { selector: 'td span' })).toBeInTheDocument();
@@ -60,11 +60,11 @@ describe('AgentsPage', () => {
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/providers`), () => json([])),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/models`), () => json(localModels)),
     );
-    const { user, router } = renderApp(`/w/${TENANT_ID}/agents`);
+    const { user, router } = renderApp(`/manage/${TENANT_ID}/ai-agents`);
 
     expect(await screen.findByText('No agents yet')).toBeInTheDocument();
     await user.click(screen.getAllByRole('button', { name: 'New agent' })[0]!);
-    expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}/agents/new`);
+    expect(router.state.location.pathname).toBe(`/manage/${TENANT_ID}/ai-agents/new`);
     expect(await screen.findByRole('heading', { name: 'New agent' })).toBeInTheDocument();
     expect(await screen.findByText(/No provider lists models yet/)).toBeInTheDocument();
   });
@@ -87,7 +87,7 @@ describe('AgentsPage', () => {
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/providers`), () => json([])),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/models`), () => json(localModels)),
     );
-    const { user, router } = renderApp(`/w/${TENANT_ID}/agents`);
+    const { user, router } = renderApp(`/manage/${TENANT_ID}/ai-agents`);
     await screen.findByText('No agents yet');
 
     const file = new File([JSON.stringify(exported)], 'sales.agent.json', {
@@ -97,7 +97,7 @@ describe('AgentsPage', () => {
 
     await waitFor(() => expect(sent).toEqual(exported));
     await waitFor(() =>
-      expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}/agents/${agent.id}`),
+      expect(router.state.location.pathname).toBe(`/manage/${TENANT_ID}/ai-agents/${agent.id}`),
     );
     expect(await screen.findByText('Agent imported')).toBeInTheDocument();
   });

@@ -56,7 +56,7 @@ describe('AiPage', () => {
         return json(created, 201);
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/ai`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/ai`);
 
     const banner = await screen.findByRole('region', { name: /^Offline mode/ });
     expect(banner).toHaveTextContent('offline responder');
@@ -100,7 +100,7 @@ describe('AiPage', () => {
       [],
       usageReport([usageDay(days[27]!, 300, 100), usageDay(days[29]!, 50, 25)], 1000),
     );
-    renderApp(`/w/${TENANT_ID}/ai`);
+    renderApp(`/manage/${TENANT_ID}/settings/ai`);
 
     const chart = await screen.findByRole('img', { name: /Tokens per day over the last 30 days/ });
     expect(chart).toHaveAccessibleName(/350 in, 125 out/);
@@ -146,7 +146,7 @@ describe('AiPage', () => {
         return json(saved);
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/ai`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/ai`);
 
     // A budget alone does not move the knowledge base.
     await user.type(await screen.findByLabelText('Monthly token budget'), '5000');
@@ -179,8 +179,8 @@ describe('AiPage', () => {
     expect(notice).toHaveTextContent('Searches keep using the current model');
     expect(notice).toHaveTextContent('sent to OpenAI production, which spends its tokens');
     expect(
-      within(notice).getByRole('link', { name: 'Follow the progress on the Knowledge page' }),
-    ).toHaveAttribute('href', `/w/${TENANT_ID}/knowledge`);
+      within(notice).getByRole('link', { name: 'Follow the progress in the knowledge base' }),
+    ).toHaveAttribute('href', `/manage/${TENANT_ID}/knowledge-base`);
     await user.click(within(notice).getByRole('button', { name: 'Dismiss' }));
     expect(notice).not.toBeInTheDocument();
   });

@@ -23,7 +23,7 @@ describe('ApiKeysPage', () => {
         return json(created, 201);
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/settings/api-keys`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/api-keys`);
 
     expect(await screen.findByText('CRM sync')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Create API key' }));
@@ -68,7 +68,7 @@ describe('ApiKeysPage', () => {
         return new Response(null, { status: 204 });
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/settings/api-keys`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/api-keys`);
 
     await user.click(await screen.findByRole('button', { name: 'Revoke' }));
     const confirm = screen.getByRole('dialog', { name: 'Revoke API key?' });
@@ -81,7 +81,7 @@ describe('ApiKeysPage', () => {
 
   it('says so when there are no keys yet', async () => {
     server.use(http.get(KEYS, () => json(apiKeyPage([]))));
-    renderApp(`/w/${TENANT_ID}/settings/api-keys`);
+    renderApp(`/manage/${TENANT_ID}/settings/api-keys`);
     expect(await screen.findByText('No API keys yet')).toBeInTheDocument();
   });
 });

@@ -25,7 +25,7 @@ describe('FeatureFlagsPage', () => {
         return json(featureFlags());
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/settings/feature-flags`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/feature-flags`);
 
     const toggle = await screen.findByRole('switch', { name: 'member_invitations' });
     expect(toggle).toHaveAttribute('aria-checked', 'false');
@@ -49,7 +49,7 @@ describe('FeatureFlagsPage', () => {
   it('is read-only for a member', async () => {
     server.use(http.get(api('/api/v1/tenants/:id/feature-flags'), () => json(featureFlags())));
     // In the fixtures the caller is only a member of the other workspace.
-    renderApp(`/w/${OTHER_TENANT_ID}/settings/feature-flags`);
+    renderApp(`/manage/${OTHER_TENANT_ID}/settings/feature-flags`);
 
     const toggle = await screen.findByRole('switch', { name: 'api_keys' });
     expect(toggle).toBeDisabled();
@@ -68,7 +68,7 @@ describe('FeatureFlagsPage', () => {
         ),
       ),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/settings/feature-flags`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/feature-flags`);
 
     const toggle = await screen.findByRole('switch', { name: 'api_keys' });
     await user.click(toggle);

@@ -18,7 +18,7 @@ import { renderApp } from '../../test/renderApp';
 import { json, problemResponse, server } from '../../test/server';
 
 const KNOWLEDGE = knowledgeUrl();
-const PAGE = `/w/${TENANT_ID}/knowledge`;
+const PAGE = `/manage/${TENANT_ID}/knowledge-base`;
 const DOCUMENT_PAGE = `${PAGE}?document=${DOCUMENT_ID}`;
 
 /** The list, the document and its chunks; the getters are read on every request. */

@@ -23,7 +23,7 @@ import { renderApp } from '../../test/renderApp';
 import { json, problemResponse, server } from '../../test/server';
 
 const KNOWLEDGE = knowledgeUrl();
-const PAGE = `/w/${TENANT_ID}/knowledge`;
+const PAGE = `/manage/${TENANT_ID}/knowledge-base`;
 
 const bracketDetail: EntityDetail = {
   ...bracket,
@@ -226,7 +226,7 @@ describe('Knowledge graph', () => {
       http.get(`${base}/documents/${DOCUMENT_ID}/chunks`, () => json(chunkPage([firstChunk]))),
       http.get(`${base}/graph/entities/${acme.id}`, () => json(acmeDetail)),
     );
-    const { user } = renderApp(`/w/${OTHER_TENANT_ID}/knowledge?document=${DOCUMENT_ID}`);
+    const { user } = renderApp(`/manage/${OTHER_TENANT_ID}/knowledge-base?document=${DOCUMENT_ID}`);
 
     const drawer = await screen.findByRole('dialog', { name: 'Price list 2026' });
     const status = await within(drawer).findByRole('group', { name: 'Graph extraction' });

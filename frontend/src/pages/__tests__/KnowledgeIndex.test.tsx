@@ -20,7 +20,7 @@ import { renderApp } from '../../test/renderApp';
 import { json, problemResponse, server } from '../../test/server';
 
 const KNOWLEDGE = knowledgeUrl();
-const PAGE = `/w/${TENANT_ID}/knowledge`;
+const PAGE = `/manage/${TENANT_ID}/knowledge-base`;
 
 /** The index as the getter says on every request, and how many requests there were. */
 function serveIndex(index: () => KnowledgeIndexRead) {
@@ -220,7 +220,7 @@ describe('Knowledge page: embedding model and reindexing', () => {
       ),
       http.get(`${base}/documents`, () => json(documentPage([readyDocument]))),
     );
-    const { user } = renderApp(`/w/${OTHER_TENANT_ID}/knowledge`);
+    const { user } = renderApp(`/manage/${OTHER_TENANT_ID}/knowledge-base`);
 
     const panel = await embeddingPanel();
     expect(await within(panel).findByRole('alert')).toHaveTextContent('Budget used up');

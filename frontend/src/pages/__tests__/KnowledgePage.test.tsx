@@ -25,7 +25,7 @@ import { renderApp } from '../../test/renderApp';
 import { json, problemResponse, server } from '../../test/server';
 
 const KNOWLEDGE = knowledgeUrl();
-const PAGE = `/w/${TENANT_ID}/knowledge`;
+const PAGE = `/manage/${TENANT_ID}/knowledge-base`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,7 +53,10 @@ describe('KnowledgePage', () => {
     // The first test of the file also waits for the app's first load (session, workspaces).
     expect(await screen.findByText('No documents yet', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByText(/PDF, DOCX, HTML, Markdown, plain text and CSV files/)).toBeVisible();
-    expect(screen.getByRole('link', { name: 'Knowledge' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByRole('link', { name: 'Knowledge base' })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
   });
 
   it('uploads files as multipart, lists the new one as queued and reports a duplicate', async () => {
@@ -480,7 +483,7 @@ describe('KnowledgePage', () => {
         json(documentPage([{ ...readyDocument, status: 'failed', last_error: 'Broken' }])),
       ),
     );
-    renderApp(`/w/${OTHER_TENANT_ID}/knowledge`);
+    renderApp(`/manage/${OTHER_TENANT_ID}/knowledge-base`);
 
     expect(await screen.findByText(/You can look but not change/)).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: 'Price list 2026' })).toBeInTheDocument();

@@ -35,12 +35,13 @@ describe('LoginPage', () => {
     expect(
       await screen.findByRole('heading', { name: 'Acme Sales', level: 1 }),
     ).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}`);
+    expect(router.state.location.pathname).toBe(`/manage/${TENANT_ID}/dashboard`);
     expect(screen.getByText('Knowledge is coming')).toBeInTheDocument();
   });
 
   it('shows a wrong password in the form and stays', async () => {
     server.use(
+      http.get(api('/api/v1/auth/me'), () => signedOut()),
       http.post(api('/api/v1/auth/login'), () =>
         problemResponse(
           problem(401, 'invalid-credentials', 'Email or password is wrong', {
@@ -61,16 +62,21 @@ describe('LoginPage', () => {
 
   it('sends a signed-out visitor to /login and back to the page afterwards', async () => {
     server.use(http.get(api('/api/v1/auth/me'), () => signedOut()));
-    const { router, user } = renderApp(`/w/${TENANT_ID}/settings/members`);
+    const { router, user } = renderApp(`/manage/${TENANT_ID}/settings/members`);
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
     expect(router.state.location.search).toBe(
-      `?next=${encodeURIComponent(`/w/${TENANT_ID}/settings/members`)}`,
+      `?next=${encodeURIComponent(`/manage/${TENANT_ID}/settings/members`)}`,
     );
 
+    // Signed in from the moment the form is sent (the login page asks /auth/me itself first).
+    let signedInNow = false;
     server.use(
-      http.post(api('/api/v1/auth/login'), () => json(session)),
-      http.get(api('/api/v1/auth/me'), () => json(session)),
+      http.post(api('/api/v1/auth/login'), () => {
+        signedInNow = true;
+        return json(session);
+      }),
+      http.get(api('/api/v1/auth/me'), () => (signedInNow ? json(session) : signedOut())),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/members`), () =>
         json({ items: [], total: 0, limit: 50, offset: 0 }),
       ),
@@ -83,6 +89,6 @@ describe('LoginPage', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
     expect(await screen.findByRole('heading', { name: 'Members', level: 1 })).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe(`/w/${TENANT_ID}/settings/members`);
+    expect(router.state.location.pathname).toBe(`/manage/${TENANT_ID}/settings/members`);
   });
 });

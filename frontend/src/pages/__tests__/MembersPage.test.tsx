@@ -38,7 +38,7 @@ describe('MembersPage', () => {
         return json(created, 201);
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/settings/members`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/members`);
 
     expect(await screen.findByText('(you)')).toBeInTheDocument();
     expect(await screen.findByText('No pending invitations.')).toBeInTheDocument();

@@ -31,7 +31,7 @@ describe('WorkspaceSettingsPage', () => {
         return json({ ...workspace, ...body, updated_at: '2026-03-01T00:00:00Z' });
       }),
     );
-    const { user } = renderApp(`/w/${TENANT_ID}/settings/workspace`);
+    const { user } = renderApp(`/manage/${TENANT_ID}/settings/workspace`);
 
     const slug = await screen.findByLabelText('Slug');
     expect(screen.getByLabelText('Time zone')).toHaveValue('Europe/Madrid');

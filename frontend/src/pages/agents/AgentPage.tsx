@@ -2,7 +2,6 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import { ApiError } from '../../api/problem';
 import { useAgent } from '../../api/useAgents';
-import { useWorkspaceRole } from '../../api/useTenants';
 import { Card } from '../../components/Card';
 import { FormSkeleton, Skeleton } from '../../components/Skeleton';
 import { EmptyState, ErrorState } from '../../components/States';
@@ -12,8 +11,9 @@ import { AgentEditor } from '../../features/agents/AgentEditor';
 import { AgentStatusBadge } from '../../features/agents/AgentStatusBadge';
 import { RevisionsPanel } from '../../features/agents/revisions/RevisionsPanel';
 import { TryItPanel } from '../../features/agents/try-it/TryItPanel';
-import { useTenantId } from '../../layout/useTenantId';
+import { useTenant } from '../../layout/tenantContext';
 import { ReadOnlyNotice } from '../settings/ReadOnlyNotice';
+import { paths } from '../../paths';
 
 const TABS = ['settings', 'try', 'versions'] as const;
 type Tab = (typeof TABS)[number];
@@ -21,10 +21,10 @@ type Tab = (typeof TABS)[number];
 function BackLink({ tenantId }: { tenantId: string }) {
   return (
     <Link
-      to={`/w/${tenantId}/agents`}
+      to={paths.agents(tenantId)}
       className="text-sm font-medium text-brand-700 hover:underline"
     >
-      ← Agents
+      ← AI agents
     </Link>
   );
 }
@@ -34,10 +34,9 @@ function BackLink({ tenantId }: { tenantId: string }) {
  * so a duplicate opened from here starts with a fresh conversation).
  */
 export function AgentPage() {
-  const tenantId = useTenantId();
+  const { tenantId, canManage } = useTenant();
   const agentId = useParams().agentId ?? '';
   const agent = useAgent(tenantId, agentId);
-  const { canManage } = useWorkspaceRole(tenantId);
   const [search, setSearch] = useSearchParams();
   const requested = search.get('tab');
   const tab: Tab = TABS.find((t) => t === requested) ?? 'settings';
@@ -67,7 +66,6 @@ export function AgentPage() {
   return (
     <>
       <header className="mb-section space-y-2">
-        <BackLink tenantId={tenantId} />
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div>
             <h1 className="flex flex-wrap items-center gap-3 text-title font-semibold text-ink">

@@ -4,7 +4,6 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { AgentListParams } from '../../api/keys';
 import type { AgentStatus } from '../../client';
 import { useAgents } from '../../api/useAgents';
-import { useWorkspaceRole } from '../../api/useTenants';
 import { Button } from '../../components/Button';
 import { Card, PageHeader } from '../../components/Card';
 import { Pager } from '../../components/Pager';
@@ -14,7 +13,7 @@ import { SearchStatusFilters, type SearchStatusValues } from '../../components/S
 import { isAgentStatus, STATUSES } from '../../features/agents/labels';
 import { AgentTable } from '../../features/agents/AgentTable';
 import { ImportAgentButton } from '../../features/agents/ImportAgentButton';
-import { useTenantId } from '../../layout/useTenantId';
+import { useTenant } from '../../layout/tenantContext';
 
 const PAGE_SIZE = 25;
 
@@ -48,8 +47,7 @@ function useListParams(): [AgentListParams, (next: Partial<AgentListParams>) => 
 }
 
 export function AgentsPage() {
-  const tenantId = useTenantId();
-  const { canManage } = useWorkspaceRole(tenantId);
+  const { tenantId, canManage } = useTenant();
   const navigate = useNavigate();
   const [params, setParams] = useListParams();
   const agents = useAgents(tenantId, params);
@@ -66,7 +64,7 @@ export function AgentsPage() {
   return (
     <>
       <PageHeader
-        title="Agents"
+        title="AI agents"
         description="AI agents that answer and qualify your Kommo leads. Each change is kept as a version."
       />
       <Card

@@ -2,20 +2,19 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 
 import { useCreateAgent } from '../../api/useAgents';
-import { useWorkspaceRole } from '../../api/useTenants';
 import { Card, PageHeader } from '../../components/Card';
 import { EmptyState } from '../../components/States';
 import { AgentForm } from '../../features/agents/form/AgentForm';
 import { agentBody, newAgentValues } from '../../features/agents/form/agentValues';
-import { useTenantId } from '../../layout/useTenantId';
+import { useTenant } from '../../layout/tenantContext';
+import { paths } from '../../paths';
 
 export function NewAgentPage() {
-  const tenantId = useTenantId();
-  const { canManage } = useWorkspaceRole(tenantId);
+  const { tenantId, canManage } = useTenant();
   const create = useCreateAgent(tenantId);
   const navigate = useNavigate();
   const [initial] = useState(newAgentValues);
-  const list = `/w/${tenantId}/agents`;
+  const list = paths.agents(tenantId);
 
   return (
     <>
@@ -41,7 +40,8 @@ export function NewAgentPage() {
             error={create.error}
             onSubmit={(values) =>
               create.mutate(agentBody(values), {
-                onSuccess: (agent) => void navigate(`${list}/${agent.id}`, { replace: true }),
+                onSuccess: (agent) =>
+                  void navigate(paths.agent(tenantId, agent.id), { replace: true }),
               })
             }
           />

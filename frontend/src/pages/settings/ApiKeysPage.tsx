@@ -1,17 +1,15 @@
 import { useState } from 'react';
 
 import type { ApiKeyCreated } from '../../client';
-import { useWorkspaceRole } from '../../api/useTenants';
 import { Button } from '../../components/Button';
 import { Card, PageHeader } from '../../components/Card';
 import { ApiKeyTable } from '../../features/api-keys/ApiKeyTable';
 import { CreateApiKeyDialog } from '../../features/api-keys/CreateApiKeyDialog';
 import { NewApiKeyDialog } from '../../features/api-keys/NewApiKeyDialog';
-import { useTenantId } from '../../layout/useTenantId';
+import { useTenant } from '../../layout/tenantContext';
 
 export function ApiKeysPage() {
-  const tenantId = useTenantId();
-  const { canManage } = useWorkspaceRole(tenantId);
+  const { tenantId, canManage } = useTenant();
   const [creating, setCreating] = useState(false);
   // The only copy of a new key in the page; cleared when its dialog closes.
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);

@@ -1,16 +1,14 @@
 import { useFeatureFlags } from '../../api/useFeatureFlags';
-import { useWorkspaceRole } from '../../api/useTenants';
 import { Card, PageHeader } from '../../components/Card';
 import { ListSkeleton } from '../../components/Skeleton';
 import { ErrorState } from '../../components/States';
 import { FeatureFlagList } from '../../features/feature-flags/FeatureFlagList';
-import { useTenantId } from '../../layout/useTenantId';
+import { useTenant } from '../../layout/tenantContext';
 import { ReadOnlyNotice } from './ReadOnlyNotice';
 
 export function FeatureFlagsPage() {
-  const tenantId = useTenantId();
+  const { tenantId, canManage } = useTenant();
   const flags = useFeatureFlags(tenantId);
-  const { canManage } = useWorkspaceRole(tenantId);
   return (
     <>
       <PageHeader

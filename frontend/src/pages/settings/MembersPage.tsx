@@ -1,13 +1,11 @@
-import { useWorkspaceRole } from '../../api/useTenants';
 import { Card, PageHeader } from '../../components/Card';
 import { InviteMemberForm } from '../../features/members/InviteMemberForm';
 import { MemberTable } from '../../features/members/MemberTable';
 import { PendingInvitationList } from '../../features/members/PendingInvitationList';
-import { useTenantId } from '../../layout/useTenantId';
+import { useTenant } from '../../layout/tenantContext';
 
 export function MembersPage() {
-  const tenantId = useTenantId();
-  const { role, canManage } = useWorkspaceRole(tenantId);
+  const { tenantId, role, canManage } = useTenant();
   return (
     <>
       <PageHeader

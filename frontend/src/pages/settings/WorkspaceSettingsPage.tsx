@@ -1,16 +1,14 @@
 import { useWorkspace } from '../../api/useWorkspace';
-import { useWorkspaceRole } from '../../api/useTenants';
 import { Card, PageHeader } from '../../components/Card';
 import { FormSkeleton } from '../../components/Skeleton';
 import { ErrorState } from '../../components/States';
 import { WorkspaceForm } from '../../features/workspace/WorkspaceForm';
-import { useTenantId } from '../../layout/useTenantId';
+import { useTenant } from '../../layout/tenantContext';
 import { ReadOnlyNotice } from './ReadOnlyNotice';
 
 export function WorkspaceSettingsPage() {
-  const tenantId = useTenantId();
+  const { tenantId, canManage } = useTenant();
   const workspace = useWorkspace(tenantId);
-  const { canManage } = useWorkspaceRole(tenantId);
   return (
     <>
       <PageHeader

@@ -75,6 +75,8 @@ describe('filters to the API query', () => {
 
 describe('knowledgeDocumentPath', () => {
   it('opens the knowledge page with the document in its drawer', () => {
-    expect(knowledgeDocumentPath('t1', DOCUMENT)).toBe(`/w/t1/knowledge?document=${DOCUMENT}`);
+    expect(knowledgeDocumentPath('t1', DOCUMENT)).toBe(
+      `/manage/t1/knowledge-base?document=${DOCUMENT}`,
+    );
   });
 });
