@@ -140,3 +140,22 @@ async def test_keys_cannot_hold_admin_scopes_and_members_cannot_create_keys(
     assert (await member_client.get(base)).status_code == 200
     denied = await member_client.post(base, json={"name": "k", "scopes": ["workspace:read"]})
     assert denied.status_code == 403
+
+
+async def test_the_scopes_a_key_may_hold_are_listed_with_what_they_allow(
+    client: AsyncClient, db: AsyncSession
+) -> None:
+    owner = await create_owner(db)
+    await login(client, owner.user.email)
+    base = f"/api/v1/tenants/{owner.tenant.id}/api-keys"
+    listed = (await client.get(f"{base}/scopes")).json()
+    by_name = {scope["name"]: scope for scope in listed}
+    assert {"chat:write", "conversations:read", "knowledge:write", "agents:read"} <= set(by_name)
+    assert all(scope["description"] for scope in listed)
+    assert by_name["members:write"]["grantable"] is False
+    assert by_name["api_keys:write"]["grantable"] is False
+    # Every scope listed as grantable is one a key can really be given.
+    grantable = [name for name, scope in by_name.items() if scope["grantable"]]
+    created = await client.post(base, json={"name": "All", "scopes": grantable})
+    assert created.status_code == 201, created.text
+    assert sorted(created.json()["scopes"]) == sorted(grantable)

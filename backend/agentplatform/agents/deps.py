@@ -10,8 +10,8 @@ from agentplatform.core.domain import Scope
 from agentplatform.knowledge.deps import KNOWLEDGE_READ
 from agentplatform.tenancy.deps import TenantContext, tenant_access
 
-AGENTS_READ = Scope("agents:read", members=True)
-AGENTS_WRITE = Scope("agents:write")
+AGENTS_READ = Scope("agents:read", members=True, description="Read agents and their versions")
+AGENTS_WRITE = Scope("agents:write", description="Create, change and preview agents")
 
 AgentsRead = Annotated[TenantContext, Depends(tenant_access(AGENTS_READ))]
 AgentsWrite = Annotated[TenantContext, Depends(tenant_access(AGENTS_WRITE))]

@@ -9,9 +9,9 @@ from fastapi import Depends
 from agentplatform.core.domain import Scope
 from agentplatform.tenancy.deps import TenantContext, tenant_access
 
-AI_READ = Scope("ai:read", members=True)
+AI_READ = Scope("ai:read", members=True, description="Read AI providers, settings and usage")
 # An API key can never change where the workspace's prompts are sent (providers and their keys).
-AI_WRITE = Scope("ai:write", api_keys=False)
+AI_WRITE = Scope("ai:write", api_keys=False, description="Change AI providers and settings")
 
 AiRead = Annotated[TenantContext, Depends(tenant_access(AI_READ))]
 AiWrite = Annotated[TenantContext, Depends(tenant_access(AI_WRITE))]

@@ -31,6 +31,7 @@ class Scope:
     name: str
     members: bool = False
     api_keys: bool = True
+    description: str = ""  # what it allows, as people read it (the API-key dialog lists these)
 
     def __str__(self) -> str:
         return self.name

@@ -58,6 +58,7 @@ from agentplatform.tenancy.schemas import (
     LoginRequest,
     MemberRead,
     MemberUpdate,
+    ScopeRead,
     SessionRead,
     TenantCreate,
     TenantMembershipRead,
@@ -65,7 +66,7 @@ from agentplatform.tenancy.schemas import (
     TenantUpdate,
     UserRead,
 )
-from agentplatform.tenancy.scopes import MEMBERS_WRITE
+from agentplatform.tenancy.scopes import MEMBERS_WRITE, known
 
 AUTH_ERRORS = problem_responses(Unauthorized, CsrfRejected, RateLimited)
 TENANT_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
@@ -366,6 +367,20 @@ api_keys_router = APIRouter(prefix="/tenants/{tenant_id}/api-keys", tags=["api-k
 async def list_api_keys(ctx: ApiKeysRead, session: SessionDep, page: PageDep) -> Page[ApiKeyRead]:
     items, total = await api_keys_service.list_api_keys(session, ctx.tenant_id, page)
     return Page[ApiKeyRead].of([ApiKeyRead.model_validate(k) for k in items], total, page)
+
+
+@api_keys_router.get("/scopes", response_model=list[ScopeRead], responses=TENANT_ERRORS)
+async def list_scopes(_: ApiKeysRead) -> list[ScopeRead]:
+    """Every scope of the workspace's API, with what it allows and whether a key may hold it."""
+    return [
+        ScopeRead(
+            name=scope.name,
+            description=scope.description,
+            grantable=scope.api_keys,
+            members=scope.members,
+        )
+        for scope in known().values()
+    ]
 
 
 @api_keys_router.post(

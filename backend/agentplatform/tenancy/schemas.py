@@ -159,6 +159,13 @@ class ApiKeyRead(OutputModel):
     revoked_at: datetime | None
 
 
+class ScopeRead(OutputModel):
+    name: ScopeName
+    description: str
+    grantable: bool = Field(description="Whether an API key may hold it")
+    members: bool = Field(description="Whether the member role holds it (owners and admins: all)")
+
+
 class ApiKeyCreated(ApiKeyRead):
     key: str = Field(description="Shown once; send it as `Authorization: Bearer <key>`")
 

@@ -14,13 +14,19 @@ from pydantic_core import CoreSchema
 from agentplatform.core.domain import Scope
 from agentplatform.tenancy.models import Role
 
-WORKSPACE_READ = Scope("workspace:read", members=True)
-WORKSPACE_WRITE = Scope("workspace:write")
-MEMBERS_READ = Scope("members:read", members=True)
+WORKSPACE_READ = Scope(
+    "workspace:read", members=True, description="Read workspace settings and feature flags"
+)
+WORKSPACE_WRITE = Scope(
+    "workspace:write", description="Change workspace settings and feature flags"
+)
+MEMBERS_READ = Scope("members:read", members=True, description="List members and invitations")
 # An API key can never change who belongs to the workspace or mint keys.
-MEMBERS_WRITE = Scope("members:write", api_keys=False)
-API_KEYS_READ = Scope("api_keys:read", members=True)
-API_KEYS_WRITE = Scope("api_keys:write", api_keys=False)
+MEMBERS_WRITE = Scope(
+    "members:write", api_keys=False, description="Invite, remove and re-role members"
+)
+API_KEYS_READ = Scope("api_keys:read", members=True, description="List API keys")
+API_KEYS_WRITE = Scope("api_keys:write", api_keys=False, description="Create and revoke API keys")
 TENANCY_SCOPES = (
     WORKSPACE_READ,
     WORKSPACE_WRITE,

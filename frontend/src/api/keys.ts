@@ -46,6 +46,7 @@ export const queryKeys = {
     ['tenants', tenantId, 'members', page] as const,
   invitations: (tenantId: string) => ['tenants', tenantId, 'invitations'] as const,
   apiKeys: (tenantId: string) => ['tenants', tenantId, 'api-keys'] as const,
+  apiKeyScopes: (tenantId: string) => ['tenants', tenantId, 'api-key-scopes'] as const,
   apiKeysPage: (tenantId: string, page: PageParams) =>
     ['tenants', tenantId, 'api-keys', page] as const,
   invitationPreview: (token: string) => ['invitation-preview', token] as const,

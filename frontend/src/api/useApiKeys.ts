@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import {
   apiKeysCreateApiKey,
   apiKeysListApiKeys,
+  apiKeysListScopes,
   apiKeysRevokeApiKey,
   type ApiKeyCreate,
   type ApiKeyRead,
@@ -16,6 +17,18 @@ export function useApiKeys(tenantId: string, page: PageParams) {
     queryFn: async ({ signal }) =>
       (await apiKeysListApiKeys({ path: { tenant_id: tenantId }, query: page, signal })).data,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The scopes an API key may hold, as the API grants them (with what each allows). */
+export function useGrantableScopes(tenantId: string, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.apiKeyScopes(tenantId),
+    queryFn: async ({ signal }) =>
+      (await apiKeysListScopes({ path: { tenant_id: tenantId }, signal })).data,
+    select: (scopes) => scopes.filter((scope) => scope.grantable),
+    staleTime: Infinity,
+    enabled,
   });
 }
 

@@ -2914,6 +2914,32 @@ export type RevisionRead = {
 export type Role = 'owner' | 'admin' | 'member';
 
 /**
+ * ScopeRead
+ */
+export type ScopeRead = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Grantable
+     *
+     * Whether an API key may hold it
+     */
+    grantable: boolean;
+    /**
+     * Members
+     *
+     * Whether the member role holds it (owners and admins: all)
+     */
+    members: boolean;
+    /**
+     * Name
+     */
+    name: 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write';
+};
+
+/**
  * SearchHitRead
  */
 export type SearchHitRead = {
@@ -5019,6 +5045,54 @@ export type ApiKeysCreateApiKeyResponses = {
 };
 
 export type ApiKeysCreateApiKeyResponse = ApiKeysCreateApiKeyResponses[keyof ApiKeysCreateApiKeyResponses];
+
+export type ApiKeysListScopesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/api-keys/scopes';
+};
+
+export type ApiKeysListScopesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type ApiKeysListScopesError = ApiKeysListScopesErrors[keyof ApiKeysListScopesErrors];
+
+export type ApiKeysListScopesResponses = {
+    /**
+     * Response Api-Keys-List Scopes
+     *
+     * Successful Response
+     */
+    200: Array<ScopeRead>;
+};
+
+export type ApiKeysListScopesResponse = ApiKeysListScopesResponses[keyof ApiKeysListScopesResponses];
 
 export type ApiKeysRevokeApiKeyData = {
     body?: never;

@@ -2,11 +2,12 @@ import { useState, type FormEvent } from 'react';
 
 import type { ApiKeyCreated } from '../../client';
 import { formErrors } from '../../api/problem';
-import { useCreateApiKey } from '../../api/useApiKeys';
+import { useCreateApiKey, useGrantableScopes } from '../../api/useApiKeys';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { FormError, TextField } from '../../components/Field';
-import { GRANTABLE_SCOPES, type Scope } from './scopes';
+import { Skeleton } from '../../components/Skeleton';
+import type { Scope } from './scopes';
 
 export interface CreateApiKeyDialogProps {
   tenantId: string;
@@ -25,6 +26,7 @@ export function CreateApiKeyDialog({
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['workspace:read']);
   const create = useCreateApiKey(tenantId);
+  const grantable = useGrantableScopes(tenantId, open);
   const errors = formErrors(create.error, ['name', 'scopes'] as const);
 
   function close() {
@@ -71,17 +73,23 @@ export function CreateApiKeyDialog({
         />
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-ink">Scopes</legend>
-          {GRANTABLE_SCOPES.map((scope) => (
-            <label key={scope.value} className="flex items-start gap-3 text-sm">
+          {grantable.isPending ? <Skeleton className="h-24 w-full" /> : null}
+          {grantable.isError ? (
+            <p className="text-sm text-danger">
+              The list of scopes could not be loaded. Close the dialog and try again.
+            </p>
+          ) : null}
+          {(grantable.data ?? []).map((scope) => (
+            <label key={scope.name} className="flex items-start gap-3 text-sm">
               <input
                 type="checkbox"
                 className="mt-0.5 size-4 accent-brand-600"
-                checked={scopes.includes(scope.value)}
-                onChange={(event) => toggle(scope.value, event.target.checked)}
+                checked={scopes.includes(scope.name)}
+                onChange={(event) => toggle(scope.name, event.target.checked)}
               />
               <span>
-                <code className="font-mono text-xs text-ink">{scope.value}</code>
-                <span className="block text-ink-muted">{scope.label}</span>
+                <code className="font-mono text-xs text-ink">{scope.name}</code>
+                <span className="block text-ink-muted">{scope.description}</span>
               </span>
             </label>
           ))}

@@ -2,18 +2,31 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import type { ApiKeyRead } from '../../client';
+import type { ApiKeyRead, ScopeRead } from '../../client';
 import { apiKeyPage, createdKey, existingKey, TENANT_ID } from '../../test/fixtures';
 import { renderApp } from '../../test/renderApp';
 import { api, json, server } from '../../test/server';
 
 const KEYS = api(`/api/v1/tenants/${TENANT_ID}/api-keys`);
+const SCOPES = api(`/api/v1/tenants/${TENANT_ID}/api-keys/scopes`);
+const scopeList: ScopeRead[] = [
+  {
+    name: 'workspace:read',
+    description: 'Read workspace settings',
+    grantable: true,
+    members: true,
+  },
+  { name: 'members:read', description: 'List members', grantable: true, members: true },
+  { name: 'members:write', description: 'Invite members', grantable: false, members: false },
+  { name: 'chat:write', description: 'Talk to agents', grantable: true, members: true },
+];
 
 describe('ApiKeysPage', () => {
   it('shows a new key once, in a dialog, and only its prefix afterwards', async () => {
     const stored: ApiKeyRead[] = [existingKey];
     let sent: unknown;
     server.use(
+      http.get(SCOPES, () => json(scopeList)),
       http.get(KEYS, () => json(apiKeyPage(stored))),
       http.post(KEYS, async ({ request }) => {
         sent = await request.json();
@@ -28,6 +41,10 @@ describe('ApiKeysPage', () => {
     expect(await screen.findByText('CRM sync')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Create API key' }));
     const form = screen.getByRole('dialog', { name: 'Create API key' });
+    // Every scope the API grants to keys is offered, as the API lists them; no other.
+    expect(await within(form).findByRole('checkbox', { name: /chat:write/ })).toBeInTheDocument();
+    expect(within(form).getAllByRole('checkbox')).toHaveLength(3);
+    expect(within(form).queryByRole('checkbox', { name: /members:write/ })).toBeNull();
     await user.type(within(form).getByLabelText('Name'), 'Zapier');
     await user.click(within(form).getByRole('checkbox', { name: /members:read/ }));
     await user.click(within(form).getByRole('button', { name: 'Create key' }));
