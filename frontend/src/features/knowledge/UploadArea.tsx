@@ -1,11 +1,15 @@
 import { useRef, useState, type DragEvent } from 'react';
 
 import { ApiError, errorMessage } from '../../api/problem';
-import { useUploadDocument } from '../../api/useKnowledge';
+import type { DocumentRead } from '../../client';
+import { useDocument, useUploadDocument } from '../../api/useKnowledge';
+import { DocumentStatusCell } from './DocumentStatus';
 import { ACCEPT, SUPPORTED_FORMATS } from './labels';
 
 type Outcome =
-  { state: 'uploading' } | { state: 'done'; title: string } | { state: 'error'; message: string };
+  | { state: 'uploading' }
+  | { state: 'done'; document: DocumentRead }
+  | { state: 'error'; message: string };
 
 interface FileResult {
   key: number;
@@ -58,7 +62,7 @@ export function UploadArea({ tenantId, collectionId = '' }: UploadAreaProps) {
           file,
           ...(collectionId ? { collectionId } : {}),
         });
-        setOutcome(key, { state: 'done', title: document.title });
+        setOutcome(key, { state: 'done', document });
       } catch (error) {
         setOutcome(key, { state: 'error', message: uploadError(error) });
       }
@@ -119,7 +123,7 @@ export function UploadArea({ tenantId, collectionId = '' }: UploadAreaProps) {
               {result.outcome.state === 'uploading' ? (
                 <span className="text-ink-muted">Uploading…</span>
               ) : result.outcome.state === 'done' ? (
-                <span className="text-success-strong">Uploaded, indexing queued</span>
+                <UploadedStatus tenantId={tenantId} uploaded={result.outcome.document} />
               ) : (
                 <span role="alert" className="text-danger">
                   {result.outcome.message}
@@ -131,4 +135,17 @@ export function UploadArea({ tenantId, collectionId = '' }: UploadAreaProps) {
       ) : null}
     </div>
   );
+}
+
+/** An uploaded document's status as it moves through indexing (polled while it does). */
+function UploadedStatus({ tenantId, uploaded }: { tenantId: string; uploaded: DocumentRead }) {
+  const current = useDocument(tenantId, uploaded.id).data ?? uploaded;
+  if (current.status === 'failed') {
+    return (
+      <span role="alert" className="text-danger">
+        Failed: {current.last_error ?? 'the file could not be indexed'}
+      </span>
+    );
+  }
+  return <DocumentStatusCell document={current} />;
 }

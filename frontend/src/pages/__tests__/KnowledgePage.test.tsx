@@ -74,8 +74,14 @@ describe('KnowledgePage', () => {
     };
     const listed: DocumentRead[] = [];
     const sent: { name: string; type: string | null }[] = [];
+    let readsOfTheUpload = 0;
     server.use(
       http.get(`${KNOWLEDGE}/documents`, () => json(documentPage(listed))),
+      // The upload's own row follows the document: queued at first, then ready.
+      http.get(`${KNOWLEDGE}/documents/${queued.id}`, () => {
+        readsOfTheUpload += 1;
+        return json(readsOfTheUpload > 1 ? { ...queued, status: 'ready', progress: 1 } : queued);
+      }),
       http.post(`${KNOWLEDGE}/documents`, async ({ request }) => {
         sent.push({ name: '', type: request.headers.get('content-type') });
         const form = await request.formData();
@@ -116,10 +122,11 @@ describe('KnowledgePage', () => {
     expect(sent.map((s) => s.name)).toEqual(['file 1', 'file 2']);
     expect(sent[0]!.type).toMatch(/^multipart\/form-data; boundary=/);
     const uploads = screen.getByRole('list', { name: 'Uploads' });
-    expect(within(uploads).getByText('Uploaded, indexing queued')).toBeInTheDocument();
     expect(await within(uploads).findByRole('alert')).toHaveTextContent(
       `Already uploaded: duplicate of document ${queued.id}`,
     );
+    expect(within(uploads).getByText('Queued')).toBeInTheDocument();
+    expect(await within(uploads).findByText('Ready', {}, { timeout: 8000 })).toBeInTheDocument();
   });
 
   it('polls while a document is indexing and stops once all are ready', async () => {
@@ -219,7 +226,7 @@ describe('KnowledgePage', () => {
     const results = await screen.findByRole('list', { name: 'Search results' });
     expect(sent).toEqual({ query: 'business plan', mode: 'text', limit: 10 });
     expect(within(results).getByText('Plans › Business · pp. 2–3')).toBeInTheDocument();
-    expect(within(results).getByText('0.812')).toBeInTheDocument();
+    expect(within(results).getByText('100% relevant')).toBeInTheDocument();
     const mark = results.querySelector('mark');
     expect(mark).toHaveTextContent('business');
     expect(results.querySelector('b, img')).toBeNull();

@@ -3,15 +3,17 @@ import { Link } from 'react-router-dom';
 import type { SearchHitRead } from '../../../client';
 import { safeHighlightHtml } from '../../../lib/highlight';
 import { pageRange } from '../labels';
-import { rankSummary } from './searchRequest';
+import { rankSummary, relevance } from './searchRequest';
 
 export interface SearchHitProps {
   hit: SearchHitRead;
+  /** The best hit's score: relevance is shown relative to it. */
+  best: number;
   documentHref: (documentId: string) => string;
 }
 
 /** One passage found: its document (a link to it), where in it, the score and the snippet. */
-export function SearchHit({ hit, documentHref }: SearchHitProps) {
+export function SearchHit({ hit, best, documentHref }: SearchHitProps) {
   const where = [hit.heading_path.join(' › '), pageRange(hit.page_start, hit.page_end)]
     .filter(Boolean)
     .join(' · ');
@@ -25,8 +27,11 @@ export function SearchHit({ hit, documentHref }: SearchHitProps) {
         >
           {hit.document_title}
         </Link>
-        <span className="font-mono text-xs text-ink-muted" title="Score">
-          {hit.score.toFixed(3)}
+        <span
+          className="text-xs text-ink-muted"
+          title={`Score ${hit.score.toFixed(4)}, relative to the best match`}
+        >
+          {relevance(hit.score, best)}% relevant
         </span>
       </div>
       {where ? <p className="text-xs text-ink-muted">{where}</p> : null}

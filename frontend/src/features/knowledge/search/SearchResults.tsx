@@ -26,7 +26,12 @@ export function SearchResults({ response, filtered, documentHref }: SearchResult
       </p>
       <ol aria-label="Search results" className="divide-y divide-surface-border">
         {response.hits.map((hit) => (
-          <SearchHit key={hit.chunk_id} hit={hit} documentHref={documentHref} />
+          <SearchHit
+            key={hit.chunk_id}
+            hit={hit}
+            best={response.hits[0]?.score ?? hit.score}
+            documentHref={documentHref}
+          />
         ))}
       </ol>
     </div>

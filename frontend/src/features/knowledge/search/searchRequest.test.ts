@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { rankSummary, searchRequest, type SearchForm } from './searchRequest';
+import { rankSummary, relevance, searchRequest, type SearchForm } from './searchRequest';
 
 const COLLECTION = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const form: SearchForm = { query: '', mode: 'hybrid', limit: 10, collectionIds: [], tags: [] };
@@ -42,5 +42,14 @@ describe('rankSummary', () => {
     expect(rankSummary({ text_rank: 1, vector_rank: 3 })).toBe('#1 by words · #3 by meaning');
     expect(rankSummary({ text_rank: null, vector_rank: 2 })).toBe('#2 by meaning');
     expect(rankSummary({ text_rank: null, vector_rank: null })).toBe('');
+  });
+});
+
+describe('relevance', () => {
+  it('reads a fused score as a share of the best hit', () => {
+    expect(relevance(0.0164, 0.0164)).toBe(100);
+    expect(relevance(0.0161, 0.0164)).toBe(98);
+    expect(relevance(0.0082, 0.0164)).toBe(50);
+    expect(relevance(0.5, 0)).toBe(0);
   });
 });

@@ -47,3 +47,9 @@ export function rankSummary(hit: { text_rank: number | null; vector_rank: number
     .filter(Boolean)
     .join(' · ');
 }
+
+/** A hit's score as a share of the best one (scores of hybrid search are small fusions). */
+export function relevance(score: number, best: number): number {
+  if (best <= 0) return 0;
+  return Math.round(Math.min(1, Math.max(0, score / best)) * 100);
+}
