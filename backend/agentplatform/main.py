@@ -26,6 +26,7 @@ from agentplatform.core.middleware import RequestMiddleware
 from agentplatform.core.observability import init_sentry
 from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
+from agentplatform.core.routing import skip_unmatched_routers
 from agentplatform.core.settings import Settings, get_settings
 from agentplatform.core.spa import mount_spa
 from agentplatform.core.storable import refuse_unstorable_input
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         for router in domain.routers:
             app.include_router(router, prefix=API_PREFIX, dependencies=refuse_unstorable)
     mount_spa(app, Path(settings.static_dir))
+    skip_unmatched_routers(app)
     _problem_schema_for_validation_errors(app)
     return app
 
