@@ -20,13 +20,13 @@ from agentplatform.core.errors import (
     Problem,
     install_error_handlers,
 )
-from agentplatform.core.forwarded import ForwardedHeadersMiddleware, TrustedProxies
+from agentplatform.core.forwarded import TrustedProxies
 from agentplatform.core.logging import configure_logging
-from agentplatform.core.metrics import MetricsMiddleware
-from agentplatform.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from agentplatform.core.middleware import RequestMiddleware
 from agentplatform.core.observability import init_sentry
 from agentplatform.core.ratelimit import RateLimiter
 from agentplatform.core.redis import create_redis
+from agentplatform.core.routing import skip_unmatched_routers
 from agentplatform.core.settings import Settings, get_settings
 from agentplatform.core.spa import mount_spa
 from agentplatform.core.storable import refuse_unstorable_input
@@ -132,13 +132,12 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             return settings.max_upload_bytes + 64 * 1024
         return settings.max_request_body_bytes
 
-    # Added last runs first: forwarded headers, request id, metrics, then the body limit.
-    app.add_middleware(BodySizeLimitMiddleware, limit_for=body_limit)
-    app.add_middleware(MetricsMiddleware)
-    app.add_middleware(RequestContextMiddleware)
-    # Outermost: everything after it sees the real client, scheme and host, never the headers.
+    # One layer: forwarded headers (so everything after sees the real client, scheme and host,
+    # never the headers), request id and access line, metrics, then the body limit.
     app.add_middleware(
-        ForwardedHeadersMiddleware, trusted=TrustedProxies(settings.forwarded_allow_ips)
+        RequestMiddleware,
+        limit_for=body_limit,
+        trusted=TrustedProxies(settings.forwarded_allow_ips),
     )
 
     app.include_router(ops_router)  # no parameters, and probed often: nothing to check
@@ -148,6 +147,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         for router in domain.routers:
             app.include_router(router, prefix=API_PREFIX, dependencies=refuse_unstorable)
     mount_spa(app, Path(settings.static_dir))
+    skip_unmatched_routers(app)
     _problem_schema_for_validation_errors(app)
     return app
 

@@ -159,3 +159,45 @@ async def test_the_scopes_a_key_may_hold_are_listed_with_what_they_allow(
     created = await client.post(base, json={"name": "All", "scopes": grantable})
     assert created.status_code == 201, created.text
     assert sorted(created.json()["scopes"]) == sorted(grantable)
+
+
+async def test_key_rate_limit_holds_on_cached_grants_and_after_a_script_flush(
+    app: object, client: AsyncClient, client_factory: object, db: AsyncSession, redis: object
+) -> None:
+    owner = await create_owner(db)
+    await login(client, owner.user.email)
+    key = (await _new_key(client, owner.tenant.id, ["workspace:read"]))["key"]
+    state = app.state  # type: ignore[attr-defined]
+    integrator = client_factory()  # type: ignore[operator]
+    headers = {"Authorization": f"Bearer {key}"}
+    url = f"/api/v1/tenants/{owner.tenant.id}"
+    plain_hits: list[str] = []
+    hit = state.rate_limiter.hit
+
+    async def counted_hit(rule: str, *identifiers: str) -> None:
+        plain_hits.append(rule)
+        await hit(rule, *identifiers)
+
+    state.rate_limiter.hit = counted_hit
+
+    async def statuses(rule: str, n: int) -> list[int]:
+        state.settings = state.settings.model_copy(update={"rate_limit_api_key": rule})
+        await redis.flushdb()  # type: ignore[attr-defined]  # counters and scripts
+        await redis.script_flush()  # type: ignore[attr-defined]
+        return [(await integrator.get(url, headers=headers)).status_code for _ in range(n)]
+
+    # The first request loads the grant and counts its hit the plain way (which loads the
+    # script); the next ones count theirs in the round trip that reads the grant's epochs.
+    assert await statuses("3/minute", 5) == [200, 200, 200, 429, 429]
+    assert plain_hits == ["3/minute"]
+    # Scripts gone (a Redis restart): the queued hit fails, and is counted the plain way.
+    await redis.script_flush()  # type: ignore[attr-defined]
+    over = await integrator.get(url, headers=headers)
+    assert over.status_code == 429
+    assert over.headers["retry-after"]
+    assert plain_hits == ["3/minute", "3/minute"]
+    assert state.grant_cache.hits >= 4
+    # Several limits in one rule: each counted in turn, as before.
+    plain_hits.clear()
+    assert await statuses("100/minute;2/hour", 3) == [200, 200, 429]
+    assert len(plain_hits) == 3

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 from agentplatform.core.errors import NotFound
-from agentplatform.core.pagination import Page, PageParams
+from agentplatform.core.pagination import Page, PageParams, paginate
 from agentplatform.core.scoped import find_scoped, get_scoped, get_scoped_where, scoped
 from agentplatform.knowledge.documents.models import Collection
 from sqlalchemy import func, select, update
@@ -77,3 +77,25 @@ async def test_scoped_updates_only_the_tenants_rows(db: AsyncSession) -> None:
     await db.refresh(mine)
     await db.refresh(other)
     assert (mine.description, other.description) == ("ours", "")
+
+
+async def test_paginate_counts_the_whole_set_in_the_page_query_and_past_the_end(
+    db: AsyncSession,
+) -> None:
+    mine, _ = await _two_tenants_with_a_collection_each(db)
+    db.add_all(Collection(tenant_id=mine.tenant_id, name=f"More {n}") for n in range(4))
+    await db.flush()
+    stmt = scoped(select(Collection), Collection, mine.tenant_id).order_by(Collection.name)
+
+    rows, total = await paginate(db, stmt, PageParams(limit=2, offset=0))
+    assert total == 5
+    assert [r.name for r in rows] == ["More 0", "More 1"]
+    assert all(isinstance(r, Collection) for r in rows)
+    rows, total = await paginate(db, stmt, PageParams(limit=2, offset=4))
+    assert total == 5
+    assert [r.name for r in rows] == ["Pricing"]
+    assert await paginate(db, stmt, PageParams(limit=2, offset=9)) == ([], 5)
+    assert await paginate(db, stmt.where(Collection.name == "x"), PageParams()) == ([], 0)
+    # DISTINCT keeps a count of its own: a window would count the rows before DISTINCT.
+    names = select(Collection).where(Collection.tenant_id == mine.tenant_id).distinct()
+    assert (await paginate(db, names, PageParams(limit=1)))[1] == 5

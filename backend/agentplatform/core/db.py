@@ -128,7 +128,8 @@ async def unit_of_work(
     """One session committed once when the block ends (rolled back if it raises); the jobs it
     enqueued with `enqueue_after_commit` are sent, and the cache epochs it bumped incremented,
     only after the commit. Requests and jobs alike."""
-    async with maker() as session:
+    session = maker()
+    try:
         try:
             yield session
             # Nothing began (a grant from the cache, no query, no add): nothing to commit. Adding
@@ -139,6 +140,17 @@ async def unit_of_work(
             await session.rollback()
             raise
         await after_commit(session, arq)
+    finally:
+        await _close(session)
+
+
+async def _close(session: AsyncSession) -> None:
+    """Close the session, unless it never held anything: no transaction (so no connection) and
+    no object. Then there is nothing to release, and `close()` would only cost a trip through a
+    greenlet on the requests that need the database least (a cached grant, no query)."""
+    sync = session.sync_session
+    if session.in_transaction() or sync.identity_map or sync.new or sync.deleted:
+        await session.close()
 
 
 async def after_commit(session: AsyncSession, arq: ArqRedis | None) -> None:

@@ -55,3 +55,16 @@ async def read_epochs(redis: ArqRedis, names: Sequence[str]) -> tuple[bytes | No
     """The current value of each epoch, in one round trip; raises one of `REDIS_ERRORS`."""
     values = await redis.mget([EPOCH_PREFIX + name for name in names])
     return tuple(values)
+
+
+def queue_epochs(pipe: Any, names: Sequence[str]) -> None:
+    """`read_epochs` as the next command of a pipeline; its result goes to `epochs_from`."""
+    pipe.mget([EPOCH_PREFIX + name for name in names])
+
+
+def epochs_from(result: Any) -> tuple[bytes | None, ...]:
+    """The epochs from a pipeline's result for `queue_epochs` (run with raise_on_error=False);
+    raises the error that came in their place."""
+    if isinstance(result, BaseException):
+        raise result
+    return tuple(result)

@@ -46,36 +46,44 @@ class ForwardedHeadersMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
-            scope = self._rewrite(scope)
+            scope = rewrite_forwarded(scope, self.trusted)
         await self.app(scope, receive, send)
 
-    def _rewrite(self, scope: Scope) -> Scope:
-        if not any(name in _FORWARDED for name, _ in scope["headers"]):
-            return scope  # nearly every request: nothing to believe or drop
-        forwarded: dict[bytes, str] = {}
-        kept: list[tuple[bytes, bytes]] = []
-        for name, value in scope["headers"]:
-            if name in _FORWARDED:
-                forwarded.setdefault(name, value.decode("latin-1"))
-            else:
-                kept.append((name, value))
-        scope = dict(scope, headers=kept)
-        client = scope.get("client")
-        if not self.trusted or client is None or client[0] not in self.trusted:
-            return scope  # dropped: only a configured proxy may say these things
-        proto = forwarded.get(b"x-forwarded-proto", "").split(",")[0].strip().lower()
-        if proto in ("http", "https", "ws", "wss"):
-            ws = scope["type"] == "websocket"
-            scope["scheme"] = {"http": "ws", "https": "wss"}.get(proto, proto) if ws else proto
-        if host := forwarded.get(b"x-forwarded-host", "").split(",")[0].strip():
-            scope["headers"] = [(n, v) for n, v in kept if n != b"host"]
-            scope["headers"].append((b"host", host.encode("latin-1")))
-        hops = [h.strip() for h in forwarded.get(b"x-forwarded-for", "").split(",") if h.strip()]
-        if hops and self.trusted.everyone:  # every hop is trusted: the first is the client
-            scope["client"] = (hops[0], 0)
+
+def rewrite_forwarded(scope: Scope, trusted: TrustedProxies) -> Scope:
+    """The scope as the app should see it: forwarded headers applied (from a trusted proxy) or
+    dropped (from anyone else); the same scope when it has none (nearly every request)."""
+    for name, _ in scope["headers"]:
+        if name in _FORWARDED:
+            return _rewrite(scope, trusted)
+    return scope
+
+
+def _rewrite(scope: Scope, trusted: TrustedProxies) -> Scope:
+    forwarded: dict[bytes, str] = {}
+    kept: list[tuple[bytes, bytes]] = []
+    for name, value in scope["headers"]:
+        if name in _FORWARDED:
+            forwarded.setdefault(name, value.decode("latin-1"))
         else:
-            for hop in reversed(hops):
-                if hop not in self.trusted:
-                    scope["client"] = (hop, 0)
-                    break
-        return scope
+            kept.append((name, value))
+    scope = dict(scope, headers=kept)
+    client = scope.get("client")
+    if not trusted or client is None or client[0] not in trusted:
+        return scope  # dropped: only a configured proxy may say these things
+    proto = forwarded.get(b"x-forwarded-proto", "").split(",")[0].strip().lower()
+    if proto in ("http", "https", "ws", "wss"):
+        ws = scope["type"] == "websocket"
+        scope["scheme"] = {"http": "ws", "https": "wss"}.get(proto, proto) if ws else proto
+    if host := forwarded.get(b"x-forwarded-host", "").split(",")[0].strip():
+        scope["headers"] = [(n, v) for n, v in kept if n != b"host"]
+        scope["headers"].append((b"host", host.encode("latin-1")))
+    hops = [h.strip() for h in forwarded.get(b"x-forwarded-for", "").split(",") if h.strip()]
+    if hops and trusted.everyone:  # every hop is trusted: the first is the client
+        scope["client"] = (hops[0], 0)
+    else:
+        for hop in reversed(hops):
+            if hop not in trusted:
+                scope["client"] = (hop, 0)
+                break
+    return scope

@@ -108,53 +108,55 @@ def _routes_version(app: object) -> object:
     return len(routes) if isinstance(routes, list) else None
 
 
-class MetricsMiddleware:
-    """Pure ASGI middleware: counts and times HTTP requests by route template and status."""
+class RequestMetrics:
+    """The request series of one process, by method, route template and status.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    Used by `core.middleware.RequestMiddleware` (the app's one layer around each request) and by
+    `MetricsMiddleware`. `started` before the app runs, `finished` after, with a copy of the
+    scope taken before routing (routing mutates the scope: root_path, path_params, ...).
+    """
+
+    def __init__(self) -> None:
         self._indexes: dict[int, _RouteIndex] = {}
         # Label lookups take a lock each; the label sets are bounded, so keep the children.
         self._in_progress: dict[str, Gauge] = {}
-        self._series: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        method = scope["method"] if scope["method"] in _KNOWN_METHODS else "OTHER"
-        before_routing = dict(scope)  # routing mutates the scope (root_path, path_params, ...)
-        status = 500
+    @staticmethod
+    def method_label(method: str) -> str:
+        return method if method in _KNOWN_METHODS else "OTHER"
+
+    def started(self, method: str) -> Gauge:
+        """Count the request in flight; the gauge to hand back to `finished`."""
         in_progress = self._in_progress.get(method)
         if in_progress is None:
             in_progress = self._in_progress[method] = HTTP_REQUESTS_IN_PROGRESS.labels(method)
         in_progress.inc()
-        started = time.perf_counter()
+        return in_progress
 
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+    def finished(
+        self,
+        scope: Scope,
+        before_routing: Scope,
+        method: str,
+        in_progress: Gauge,
+        status: int,
+        elapsed: float,
+    ) -> None:
+        in_progress.dec()
         try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            elapsed = time.perf_counter() - started
-            in_progress.dec()
-            try:
-                route = self.route_template(scope, before_routing)
-            except Exception:  # metrics must never turn a response into an error
-                route = UNMATCHED_ROUTE
-            key = (method, route, str(status))
-            series = self._series.get(key)
-            if series is None:
-                series = self._series[key] = (
-                    HTTP_REQUESTS.labels(*key),
-                    HTTP_REQUEST_DURATION.labels(method, route),
-                )
-            series[0].inc()
-            series[1].observe(elapsed)
+            route = self.route_template(scope, before_routing)
+        except Exception:  # metrics must never turn a response into an error
+            route = UNMATCHED_ROUTE
+        key = (method, route, status)
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = (
+                HTTP_REQUESTS.labels(method, route, str(status)),
+                HTTP_REQUEST_DURATION.labels(method, route),
+            )
+        series[0].inc()
+        series[1].observe(elapsed)
 
     def route_template(self, scope: Scope, before_routing: Scope) -> str:
         app = scope.get("app")
@@ -176,3 +178,34 @@ class MetricsMiddleware:
             if template is not None:
                 return template
         return index.match(before_routing) or UNMATCHED_ROUTE
+
+
+class MetricsMiddleware:
+    """Pure ASGI middleware: counts and times HTTP requests by route template and status (the
+    app itself records them in `core.middleware.RequestMiddleware`, with everything else)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.metrics = RequestMetrics()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = RequestMetrics.method_label(scope["method"])
+        before_routing = dict(scope)
+        status = 500
+        in_progress = self.metrics.started(method)
+        started = time.perf_counter()
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.finished(scope, before_routing, method, in_progress, status, elapsed)

@@ -11,8 +11,9 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from arq import ArqRedis
 from fastapi import Request
@@ -41,6 +42,15 @@ def parse_rule(rule: str) -> tuple[RateLimitItem, ...]:
     if not items:
         raise ValueError(f"empty rate limit rule {rule!r}")
     return items
+
+
+@dataclass(frozen=True)
+class PendingHit:
+    """A hit queued on someone else's pipeline (`RateLimiter.queue_hit`), to `settle`."""
+
+    rule: str
+    item: RateLimitItem
+    identifiers: tuple[str, ...]
 
 
 class RateLimiter:
@@ -83,6 +93,45 @@ class RateLimiter:
                 retry_after=max(1, retry_after),
                 detail=f"Rate limit of {item} exceeded; retry in {max(1, retry_after)} s",
             )
+
+    def queue_hit(self, pipe: Any, rule: str, *identifiers: str) -> PendingHit | None:
+        """Queue on `pipe` the very hit `hit` makes (the moving-window script of `limits`, same
+        key, same arguments), so that it shares a round trip with other commands; `settle` it
+        with its result. None (nothing queued: call `hit`) for a rule of several limits, whose
+        later limits are counted only when the earlier ones allow, or if `limits` changed shape.
+        """
+        items = parse_rule(rule)
+        bridge = getattr(self._storage, "bridge", None)
+        script = getattr(bridge, "lua_acquire_moving_window", None)
+        sha = getattr(script, "sha", None)
+        if len(items) != 1 or not isinstance(sha, str) or not hasattr(bridge, "prefixed_key"):
+            return None
+        item = items[0]
+        key = bridge.prefixed_key(item.key_for(*identifiers))  # type: ignore[union-attr]
+        pipe.evalsha(sha, 1, key, time.time(), item.amount, item.get_expiry(), 1)
+        return PendingHit(rule, item, identifiers)
+
+    async def settle(self, pending: PendingHit, result: object) -> None:
+        """What `hit` would have done with the queued script's answer: nothing when allowed,
+        `RateLimited` when over. An error in its place (the script not loaded yet, after a
+        Redis restart; Redis failing) makes it a plain `hit`, which loads the script or fails
+        open."""
+        if isinstance(result, BaseException):
+            await self.hit(pending.rule, *pending.identifiers)
+            return
+        if result:
+            return
+        try:
+            async with asyncio.timeout(self._budget):
+                stats = await self._limiter.get_window_stats(pending.item, *pending.identifiers)
+        except _STORAGE_ERRORS as exc:
+            self._warn_unavailable(exc)
+            return
+        retry_after = math.ceil(stats.reset_time - time.time())
+        raise RateLimited(
+            retry_after=max(1, retry_after),
+            detail=f"Rate limit of {pending.item} exceeded; retry in {max(1, retry_after)} s",
+        )
 
     async def reset(self, rule: str, *identifiers: str) -> None:
         """Forget the hits counted for `identifiers` (e.g. after a successful login)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 
@@ -23,6 +23,7 @@ from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
 from agentplatform.core.domain import Scope
 from agentplatform.core.errors import CsrfRejected, Forbidden, NotFound, Unauthorized
+from agentplatform.core.ratelimit import PendingHit, RateLimiter
 from agentplatform.core.security import token_hash
 from agentplatform.core.settings import Settings
 from agentplatform.tenancy.api_keys_service import KEY_PREFIX
@@ -123,17 +124,27 @@ def credential(request: Request, settings: Settings) -> Credential:
 
 
 async def _admit(
-    request: Request, settings: Settings, found: Credential, grant: Grant | None
+    request: Request,
+    settings: Settings,
+    found: Credential,
+    grant: Grant | None,
+    pending: tuple[PendingHit, object] | None = None,
 ) -> Grant:
-    """What holds on every request, cached grant or not: 401, the key's rate limit, CSRF."""
+    """What holds on every request, cached grant or not: 401, the key's rate limit, CSRF.
+
+    `pending`: the key's hit, already counted in the round trip that read the grant's epochs,
+    with its answer (`tenant_access`); else it is counted here."""
     if grant is None:
         if found.kind == "api_key":
             raise Unauthorized("The API key is invalid, expired or revoked")
         raise Unauthorized("The session has expired; sign in again")
     if isinstance(grant.principal, ApiKeyPrincipal):
-        await request.app.state.rate_limiter.hit(
-            settings.rate_limit_api_key, "api_key", str(grant.principal.api_key.id)
-        )
+        limiter: RateLimiter = request.app.state.rate_limiter
+        key_id = str(grant.principal.api_key.id)
+        if pending is not None and pending[0].identifiers == ("api_key", key_id):
+            await limiter.settle(*pending)
+        else:
+            await limiter.hit(settings.rate_limit_api_key, "api_key", key_id)
     elif request.method not in SAFE_METHODS:
         check_same_origin(request, settings)
     return grant
@@ -176,11 +187,25 @@ def tenant_access(*needed: Scope) -> Callable[..., Awaitable[TenantContext]]:
         cache: GrantCache = request.app.state.grant_cache
         resolve = _resolver(found)
 
+        limiter: RateLimiter = request.app.state.rate_limiter
+        queued: PendingHit | None = None
+
         async def load() -> Grant | None:
             return await resolve(session, found.token_hash, tenant_id)
 
-        grant = await cache.grant(request.app.state.redis, found.token_hash, tenant_id, load)
-        grant = await _admit(request, settings, found, grant)
+        def count_key_hit(cached: Grant, pipe: Any) -> None:
+            # A cached key: its hit rides with the epochs' MGET (one round trip, not two).
+            nonlocal queued
+            if isinstance(cached.principal, ApiKeyPrincipal):
+                key_id = str(cached.principal.api_key.id)
+                queued = limiter.queue_hit(pipe, settings.rate_limit_api_key, "api_key", key_id)
+
+        along = count_key_hit if found.kind == "api_key" else None
+        grant, extra = await cache.grant_along(
+            request.app.state.redis, found.token_hash, tenant_id, load, along
+        )
+        pending = (queued, extra[0]) if queued is not None and extra else None
+        grant = await _admit(request, settings, found, grant, pending)
         tenant = grant.tenant
         if tenant is None:
             raise NotFound("Tenant not found")

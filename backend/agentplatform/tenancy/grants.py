@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
 from agentplatform.core.db import utcnow
-from agentplatform.core.epochs import bump_after_commit, read_epochs
+from agentplatform.core.epochs import bump_after_commit, epochs_from, queue_epochs, read_epochs
 from agentplatform.core.redis import REDIS_ERRORS
 from agentplatform.tenancy.models import ApiKey, AuthSession, Membership, Role, Tenant, User
 from agentplatform.tenancy.scopes import role_scopes
@@ -284,28 +284,53 @@ class GrantCache:
         load: Callable[[], Awaitable[Grant | None]],
     ) -> Grant | None:
         """The cached grant when its epochs are unchanged and it is fresh, else `load()`'s."""
+        grant, _ = await self.grant_along(redis, token_hash, tenant_id, load, None)
+        return grant
+
+    async def grant_along(
+        self,
+        redis: ArqRedis | None,
+        token_hash: str,
+        tenant_id: uuid.UUID,
+        load: Callable[[], Awaitable[Grant | None]],
+        along: Callable[[Grant, Any], None] | None,
+    ) -> tuple[Grant | None, list[Any] | None]:
+        """`grant`, and: when an entry is cached, `along(its grant, pipeline)` may queue more
+        commands behind the epochs' MGET, in the same round trip (the API key's rate limit).
+        Their results (errors included, as values) come second; None when nothing was queued
+        or Redis could not be read."""
         if self.ttl_seconds <= 0 or redis is None:
-            return await load()
+            return await load(), None
         key = (token_hash, tenant_id)
+        entry = self._entries.get(key)
+        names = epoch_names(token_hash, tenant_id)
+        extra: list[Any] | None = None
         try:
             async with asyncio.timeout(self.budget):
-                epochs = await read_epochs(redis, epoch_names(token_hash, tenant_id))
+                if entry is not None and along is not None:
+                    async with redis.pipeline(transaction=False) as pipe:
+                        queue_epochs(pipe, names)
+                        along(entry.grant, pipe)
+                        results = await pipe.execute(raise_on_error=False)
+                    epochs = epochs_from(results[0])
+                    extra = results[1:] or None
+                else:
+                    epochs = await read_epochs(redis, names)
         except REDIS_ERRORS as exc:
             # Without the epochs a cached grant might be stale: go to the database instead.
             self._entries.pop(key, None)
             self._warn_unavailable(exc)
-            return await load()
-        entry = self._entries.get(key)
+            return await load(), None
         if entry is not None and self._usable(entry, epochs):
             self.hits += 1
-            return entry.grant
+            return entry.grant, extra
         self.misses += 1
         grant = await load()
         if grant is None or grant.tenant is None:
             self._entries.pop(key, None)
         else:
             self._store(key, _Entry(grant, epochs, self.clock() + self.ttl_seconds))
-        return grant
+        return grant, extra
 
     def replace(self, token_hash: str, tenant_id: uuid.UUID, grant: Grant) -> None:
         """Keep `grant` (e.g. after `touch`) in place of the cached one, with the same epochs."""
