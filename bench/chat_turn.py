@@ -282,16 +282,26 @@ class Measured:
     series: dict[str, Series]
     overhead: dict[str, Series]
     server_ms: dict[str, Series]
+    phases: dict[str, dict[str, Series]]  # scenario -> phase of message.latency -> ms
 
 
-async def _our_turn(http: httpx.AsyncClient, url: str, body: dict[str, Any]) -> float:
-    """Latency (non-streamed) or time to the first `token` event (streamed), in ms."""
+PHASES = ("retrieval_ms", "context_ms", "generation_ms", "total_ms")
+
+
+async def _our_turn(
+    http: httpx.AsyncClient, url: str, body: dict[str, Any], phases: dict[str, list[float]]
+) -> float:
+    """Latency (non-streamed) or time to the first `token` event (streamed), in ms; a
+    non-streamed reply's own latency record (`message.latency`) is added to `phases`."""
     started = time.perf_counter()
     if not body["stream"]:
         response = await http.post(url, json=body)
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"turn failed: {response.status_code} {response.text[:500]}")
+        latency = response.json()["message"]["latency"] or {}
+        for phase in PHASES:
+            phases.setdefault(phase, []).append(float(latency.get(phase, 0)))
         return elapsed
     first = 0.0
     async with http.stream("POST", url, json=body) as response:
@@ -339,6 +349,7 @@ async def _sequential(
         "turn, stream, contact (recall): TTFT": {"stream": True, "contact": True},
     }
     series = {name: Series(name) for name in scenarios}
+    phases: dict[str, dict[str, list[float]]] = {name: {} for name in scenarios}
     order: list[str] = []
     direct = openai.AsyncOpenAI(base_url=f"{llm_base}/v1", api_key="sk-bench", max_retries=0)
     headers = {"Authorization": f"Bearer {key}"}
@@ -356,7 +367,11 @@ async def _sequential(
                     body: dict[str, Any] = {"message": QUESTION, "stream": scenario["stream"]}
                     if scenario.get("contact"):
                         body["contact"] = {"id": str(contact)}
-                    ms = await _our_turn(http, chat_url, body)
+                    seen: dict[str, list[float]] = {}
+                    ms = await _our_turn(http, chat_url, body, seen)
+                    if round_ >= WARMUP_TURNS:
+                        for phase, values in seen.items():
+                            phases[name].setdefault(phase, []).extend(values)
                 if round_ >= WARMUP_TURNS:
                     series[name].ms.append(ms)
                     order.append(name)
@@ -375,7 +390,12 @@ async def _sequential(
         overhead[name].ms.append(series[name].ms[index[name]] - own)
         index[name] += 1
     turns_only = {n: s for n, s in overhead.items() if n.startswith("turn")}
-    return Measured(series, turns_only, server)
+    by_phase = {
+        name: {phase: Series(phase, values) for phase, values in found.items()}
+        for name, found in phases.items()
+        if found
+    }
+    return Measured(series, turns_only, server, by_phase)
 
 
 def _profile_summary(raw: Path) -> list[tuple[str, float]]:
@@ -560,6 +580,17 @@ def _report(result: dict[str, Any], load: WrkLoad) -> None:
             f"| {label:<44} | {vs_sdk[name]['p50_ms']:>7.1f} | {vs_sdk[name]['p95_ms']:>7.1f} "
             f"| {'ours minus baseline, per percentile':<36} |"
         )
+    print(
+        "\nInside a non-streamed turn, from the reply's own `message.latency` (ms, p50/p95; "
+        "total_ms runs from prepare_turn to finish_turn, without authentication and HTTP):"
+    )
+    print(f"| {'turn':<28} | " + " | ".join(f"{p:<15}" for p in PHASES) + " |")
+    print(f"|{'-' * 30}|" + "|".join("-" * 17 for _ in PHASES) + "|")
+    for name, found in measured.phases.items():
+        cells = " | ".join(f"{found[p].p50:>6.0f} / {found[p].p95:>6.0f}" for p in PHASES)
+        print(
+            f"| {name.removeprefix('turn, non-stream, ').removesuffix(': latency'):<28} | {cells} |"
+        )
     loaded = result["loaded"]
     print(
         f"\nUnder load: wrk -t{load.threads} -c{load.connections} -d{load.seconds}s (after "
@@ -577,7 +608,11 @@ def _report(result: dict[str, Any], load: WrkLoad) -> None:
         f"{TARGET_EXTRA_TTFT_P95_MS:.0f}: {'met' if met_ttft else 'NOT met'}"
     )
     if result["profile"]:
-        print("\nWhere the loaded run's time goes (py-spy, share of busy samples with the frame):")
+        print(
+            "\nWhere the loaded run's time goes (py-spy, share of busy samples with the frame; "
+            "the parts overlap, and SQLAlchemy's greenlets do not carry the route's frames, so "
+            "database work is under `SQLAlchemy`, not under the part that awaited it):"
+        )
         for label, share in result["profile"]:
             print(f"| {label:<28} | {share:>5.1f}% |")
     out = {
@@ -588,6 +623,10 @@ def _report(result: dict[str, Any], load: WrkLoad) -> None:
         "rows": {name: s.as_json() for name, s in series.items()},
         "model_server_ms": {name: s.as_json() for name, s in measured.server_ms.items()},
         "overhead": {name: s.as_json() for name, s in overhead.items()},
+        "message_latency": {
+            name: {phase: s.as_json() for phase, s in found.items()}
+            for name, found in measured.phases.items()
+        },
         "extra_ttft_vs_sdk": {k: {m: round(v, 2) for m, v in e.items()} for k, e in extra.items()},
         "latency_vs_sdk": {k: {m: round(v, 2) for m, v in e.items()} for k, e in vs_sdk.items()},
         "loaded": {
