@@ -21,13 +21,12 @@ Recall ranks the active memories by 0.6 * similarity to the message + 0.25 * imp
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import Select, select
+from sqlalchemy import DateTime, Float, Select, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -197,11 +196,6 @@ def _store(
     return memory, replaced
 
 
-def _recency(last_seen: datetime, now: datetime) -> float:
-    days = max((now - last_seen).total_seconds(), 0.0) / 86_400
-    return math.pow(0.5, days / RECENCY_HALF_LIFE_DAYS)
-
-
 async def recall(
     session: AsyncSession,
     settings: Settings,
@@ -212,31 +206,38 @@ async def recall(
 ) -> list[Recalled]:
     """The contact's memories that matter most for `message`, best first.
 
-    The similarity is computed by PostgreSQL (pgvector's cosine distance) and the embeddings stay
-    there: reading a contact's vectors back to compare them here parsed 384 numbers per memory
-    from text, most of a turn's database time for a contact with many memories. The recalled
-    memories come without their `embedding` (raiseload: recall is for reading texts)."""
+    PostgreSQL ranks them (pgvector's cosine distance, then the weights of the module docstring)
+    and returns the best `limit`: reading every memory back with its embedding to rank it here
+    parsed 384 numbers per memory from text and built an object per memory, most of a turn's
+    database time for a contact with many memories. The recalled memories come without their
+    `embedding` (raiseload: recall is for reading texts)."""
     if not await session.scalar(select(_active(tenant_id, contact_id).exists())):
         return []  # no embedding of the message for a contact with nothing remembered
     [query] = await _vectors(settings, [message])
-    similarity = (1 - ContactMemory.embedding.cosine_distance(query)).label("similarity")
+    # A zero vector has no direction: its NaN similarity counts as none.
+    cosine = func.coalesce(
+        func.nullif(1 - ContactMemory.embedding.cosine_distance(query), float("nan")), 0.0
+    )
+    age_days = (
+        cast(
+            func.extract(
+                "epoch", literal(utcnow(), DateTime(timezone=True)) - ContactMemory.last_seen_at
+            ),
+            Float,
+        )
+        / 86_400
+    )
+    recency = func.power(0.5, func.greatest(age_days, 0.0) / RECENCY_HALF_LIFE_DAYS)
+    score = WEIGHTS[0] * cosine + WEIGHTS[1] * ContactMemory.importance + WEIGHTS[2] * recency
     rows = await session.execute(
         _active(tenant_id, contact_id)
-        .add_columns(similarity)
+        .add_columns(cosine.label("similarity"), score.label("score"))
         .options(defer(ContactMemory.embedding, raiseload=True))
+        .order_by(None)
+        .order_by(score.desc(), ContactMemory.created_at)
+        .limit(limit)
     )
-    now = utcnow()
-    ranked = []
-    for memory, value in rows:
-        cosine = float(value) if value is not None and math.isfinite(value) else 0.0
-        score = (
-            WEIGHTS[0] * cosine
-            + WEIGHTS[1] * memory.importance
-            + WEIGHTS[2] * _recency(memory.last_seen_at, now)
-        )
-        ranked.append(Recalled(memory, cosine, score))
-    ranked.sort(key=lambda r: r.score, reverse=True)
-    return ranked[:limit]
+    return [Recalled(memory, float(similarity), float(value)) for memory, similarity, value in rows]
 
 
 # --- what a person sees and corrects -------------------------------------------------------
