@@ -95,6 +95,8 @@ worker: install
 	$(BIN)/agentplatform worker
 
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian package) for the HTTP benches"; \
+		apt-get install -y -qq wrk >/dev/null || sudo apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench
 
 ## Retrieval quality (recall@k, MRR per mode, kind and language) beside the previous run's.

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from bench import api_overhead, knowledge, retrieval, worker_memory
+from bench import api_overhead, chat_turn, knowledge, retrieval, worker_memory
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
-        "--only", choices=["api", "knowledge", "memory", "retrieval"], help="run one benchmark"
+        "--only",
+        choices=["api", "chat", "knowledge", "memory", "retrieval"],
+        help="run one benchmark",
     )
     parser.add_argument("--seconds", type=int, default=10, help="API: wrk duration per row")
     parser.add_argument("--connections", type=int, default=32, help="API: wrk connections")
@@ -25,9 +28,23 @@ def main() -> None:
         help="search: synthetic embeddings (see bench.knowledge.VectorSource)",
     )
     parser.add_argument("--paragraphs", type=int, default=400, help="ingestion: document size")
+    parser.add_argument("--turns", type=int, default=100, help="chat: sequential turns per row")
+    parser.add_argument(
+        "--chat-connections", type=int, default=4, help="chat: wrk connections of the loaded run"
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="chat: py-spy's collapsed stacks of the loaded run, to here"
+    )
     args = parser.parse_args()
     if args.only in (None, "api"):
         api_overhead.run(seconds=args.seconds, connections=args.connections, threads=args.threads)
+    if args.only in (None, "chat"):
+        chat_turn.run(
+            turns=args.turns,
+            seconds=args.seconds,
+            connections=args.chat_connections,
+            profile=args.profile,
+        )
     if args.only in (None, "knowledge"):
         knowledge.run(
             tenant_chunks=args.tenant_chunks,

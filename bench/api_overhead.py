@@ -100,9 +100,18 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def _wrk(
-    wrk: str, name: str, url: str, headers: dict[str, str], load: WrkLoad, scripts: Path
+    wrk: str,
+    name: str,
+    url: str,
+    headers: dict[str, str],
+    load: WrkLoad,
+    scripts: Path,
+    body: str | None = None,
 ) -> Result:
+    """`body` (ASCII: JSON's escapes are Lua's too) makes every request a POST of it."""
     lines = [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    if body is not None:
+        lines += ['wrk.method = "POST"', f"wrk.body = {json.dumps(body, ensure_ascii=True)}"]
     script = scripts / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}.lua"
     script.write_text("\n".join(lines) + _WRK_LUA)
     base = [wrk, f"-t{load.threads}", f"-c{load.connections}", "-s", str(script), url]

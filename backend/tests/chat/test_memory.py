@@ -7,14 +7,24 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 
+import numpy as np
 import pytest
+from agentplatform.ai.embeddings import embed
+from agentplatform.ai.resolver import LOCAL_EMBEDDING_MODEL
 from agentplatform.chat.memory.extraction import rule_facts
+from agentplatform.chat.memory.models import ContactMemory, MemoryOrigin
+from agentplatform.chat.memory.service import recall
+from agentplatform.chat.models import Contact
+from agentplatform.core.db import utcnow
 from agentplatform.core.settings import Settings
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from tests.factories import add_compatible_provider
+from tests.chat.test_chat_api import QUESTION
+from tests.factories import add_compatible_provider, create_owner
 from tests.factories import create_agent_via_api as agent
 from tests.factories import signed_in_workspace as workspace
 from tests.simulators.openai_compatible import OpenAISimulator
@@ -208,3 +218,54 @@ async def test_with_a_provider_the_model_extracts_the_facts(
     assert "Olga here" in extraction["messages"][-1]["content"]
     # Only what came before the customer's message is context (none: it opened the chat).
     assert "previous message" not in extraction["messages"][-1]["content"]
+
+
+async def test_recall_ranks_by_similarity_importance_and_recency_without_reading_vectors(
+    db: AsyncSession, settings: Settings
+) -> None:
+    owner = await create_owner(db)
+    tenant_id = owner.tenant.id
+    contact = Contact(tenant_id=tenant_id, name="Maria")
+    db.add(contact)
+    await db.flush()
+    [query] = (await embed(settings, None, LOCAL_EMBEDDING_MODEL, [QUESTION])).vectors
+    rng = np.random.default_rng(3)
+    vectors = [query, *(v / np.linalg.norm(v) for v in rng.standard_normal((5, 384)))]
+    now = utcnow()
+    memories = [
+        ContactMemory(
+            tenant_id=tenant_id,
+            contact_id=contact.id,
+            key="note",
+            value=f"fact {i}",
+            text=f"Note: fact {i}",
+            importance=0.1 * i,
+            origin=MemoryOrigin.manual,
+            embedding=[float(x) for x in vector],
+            last_seen_at=now - timedelta(days=10 * i),
+        )
+        for i, vector in enumerate(vectors)
+    ]
+    db.add_all(memories)
+    await db.flush()
+    db.expunge_all()  # recall reads the rows again, as a turn's session does
+
+    recalled = await recall(db, settings, tenant_id, contact.id, QUESTION, limit=4)
+
+    def expected(i: int) -> float:
+        cosine = float(
+            np.dot(vectors[i], query) / np.linalg.norm(vectors[i]) / np.linalg.norm(query)
+        )
+        return 0.6 * cosine + 0.25 * 0.1 * i + 0.15 * 0.5 ** (10 * i / 30)
+
+    ranked = sorted(range(len(vectors)), key=expected, reverse=True)[:4]
+    assert [r.memory.text for r in recalled] == [f"Note: fact {i}" for i in ranked]
+    assert recalled[0].memory.text == "Note: fact 0"  # the message itself, said just now
+    for r, i in zip(recalled, ranked, strict=True):
+        assert r.score == pytest.approx(expected(i), abs=1e-3)
+    with pytest.raises(InvalidRequestError):
+        _ = recalled[0].memory.embedding  # never read back: the similarity is PostgreSQL's
+    other = Contact(tenant_id=tenant_id, name="Nobody")
+    db.add(other)
+    await db.flush()
+    assert await recall(db, settings, tenant_id, other.id, QUESTION) == []

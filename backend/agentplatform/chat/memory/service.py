@@ -21,14 +21,14 @@ Recall ranks the active memories by 0.6 * similarity to the message + 0.25 * imp
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import DateTime, Float, Select, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from agentplatform.ai.embeddings import embed
 from agentplatform.ai.resolver import LOCAL_EMBEDDING_MODEL
@@ -77,15 +77,18 @@ async def _all_memories(
     return list(rows)
 
 
-async def active_memories(
-    session: AsyncSession, tenant_id: uuid.UUID, contact_id: uuid.UUID
-) -> list[ContactMemory]:
-    rows = await session.scalars(
+def _active(tenant_id: uuid.UUID, contact_id: uuid.UUID) -> Select[ContactMemory]:
+    return (
         scoped(select(ContactMemory), ContactMemory, tenant_id)
         .where(ContactMemory.contact_id == contact_id, ContactMemory.status == MemoryStatus.active)
         .order_by(ContactMemory.created_at)
     )
-    return list(rows)
+
+
+async def active_memories(
+    session: AsyncSession, tenant_id: uuid.UUID, contact_id: uuid.UUID
+) -> list[ContactMemory]:
+    return list(await session.scalars(_active(tenant_id, contact_id)))
 
 
 @dataclass(frozen=True)
@@ -193,11 +196,6 @@ def _store(
     return memory, replaced
 
 
-def _recency(last_seen: datetime, now: datetime) -> float:
-    days = max((now - last_seen).total_seconds(), 0.0) / 86_400
-    return math.pow(0.5, days / RECENCY_HALF_LIFE_DAYS)
-
-
 async def recall(
     session: AsyncSession,
     settings: Settings,
@@ -206,23 +204,40 @@ async def recall(
     message: str,
     limit: int = RECALL_LIMIT,
 ) -> list[Recalled]:
-    """The contact's memories that matter most for `message`, best first."""
-    active = await active_memories(session, tenant_id, contact_id)
-    if not active:
-        return []
+    """The contact's memories that matter most for `message`, best first.
+
+    PostgreSQL ranks them (pgvector's cosine distance, then the weights of the module docstring)
+    and returns the best `limit`: reading every memory back with its embedding to rank it here
+    parsed 384 numbers per memory from text and built an object per memory, most of a turn's
+    database time for a contact with many memories. The recalled memories come without their
+    `embedding` (raiseload: recall is for reading texts)."""
+    if not await session.scalar(select(_active(tenant_id, contact_id).exists())):
+        return []  # no embedding of the message for a contact with nothing remembered
     [query] = await _vectors(settings, [message])
-    now = utcnow()
-    ranked = []
-    for memory in active:
-        similarity = _cosine(memory.embedding, query)
-        score = (
-            WEIGHTS[0] * similarity
-            + WEIGHTS[1] * memory.importance
-            + WEIGHTS[2] * _recency(memory.last_seen_at, now)
+    # A zero vector has no direction: its NaN similarity counts as none.
+    cosine = func.coalesce(
+        func.nullif(1 - ContactMemory.embedding.cosine_distance(query), float("nan")), 0.0
+    )
+    age_days = (
+        cast(
+            func.extract(
+                "epoch", literal(utcnow(), DateTime(timezone=True)) - ContactMemory.last_seen_at
+            ),
+            Float,
         )
-        ranked.append(Recalled(memory, similarity, score))
-    ranked.sort(key=lambda r: r.score, reverse=True)
-    return ranked[:limit]
+        / 86_400
+    )
+    recency = func.power(0.5, func.greatest(age_days, 0.0) / RECENCY_HALF_LIFE_DAYS)
+    score = WEIGHTS[0] * cosine + WEIGHTS[1] * ContactMemory.importance + WEIGHTS[2] * recency
+    rows = await session.execute(
+        _active(tenant_id, contact_id)
+        .add_columns(cosine.label("similarity"), score.label("score"))
+        .options(defer(ContactMemory.embedding, raiseload=True))
+        .order_by(None)
+        .order_by(score.desc(), ContactMemory.created_at)
+        .limit(limit)
+    )
+    return [Recalled(memory, float(similarity), float(value)) for memory, similarity, value in rows]
 
 
 # --- what a person sees and corrects -------------------------------------------------------
