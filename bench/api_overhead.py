@@ -216,13 +216,8 @@ def run(seconds: int, connections: int, threads: int) -> None:
     _print(results, access, load)
 
 
-def _measure(
-    wrk: str, load: WrkLoad, data: Path, database_url: str, redis_url: str
-) -> tuple[list[Result], dict[str, float]]:
-    upgrade_head(database_url)
-    email, password = "bench@example.com", "bench-password-1"
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+def api_environment(database_url: str, redis_url: str, data: Path, port: int) -> dict[str, str]:
+    """The environment of a benched `agentplatform api` process on `port`."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -238,11 +233,26 @@ def _measure(
     }
     env.pop("LOG_LEVEL", None)
     env.pop("LOG_JSON", None)
-    cli = [sys.executable, "-m", "agentplatform.cli"]
+    return env
+
+
+def create_bench_admin(env: dict[str, str], email: str, password: str) -> None:
     subprocess.run(  # noqa: S603
-        [*cli, "admin", "--email", email, "--password", password, "--tenant", "Bench"],
+        [sys.executable, "-m", "agentplatform.cli", "admin", "--email", email,
+         "--password", password, "--tenant", "Bench"],
         env=env, check=True, capture_output=True,
     )  # fmt: skip
+
+
+def _measure(
+    wrk: str, load: WrkLoad, data: Path, database_url: str, redis_url: str
+) -> tuple[list[Result], dict[str, float]]:
+    upgrade_head(database_url)
+    email, password = "bench@example.com", "bench-password-1"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = api_environment(database_url, redis_url, data, port)
+    create_bench_admin(env, email, password)
     scripts = data / "wrk"
     scripts.mkdir()
 
@@ -254,7 +264,7 @@ def _measure(
         _stop(bare)
 
     api_log = data / "api.log"
-    api = _serve([*cli, "api"], env, api_log)
+    api = _serve([sys.executable, "-m", "agentplatform.cli", "api"], env, api_log)
     try:
         _wait_until_up(f"{base}/healthz", api)
         tenant_id, cookie, key = _prepare(base, email, password)

@@ -58,7 +58,16 @@ from agentplatform.core.settings import Settings
 from agentplatform.knowledge.index.tasks import index_next_document
 from pgvector.asyncpg import register_vector
 
-from bench.api_overhead import WrkLoad, _free_port, _serve, _stop, _wait_until_up, _wrk
+from bench.api_overhead import (
+    WrkLoad,
+    _free_port,
+    _serve,
+    _stop,
+    _wait_until_up,
+    _wrk,
+    api_environment,
+    create_bench_admin,
+)
 from bench.instant_llm import MODEL
 
 HERE = Path(__file__).resolve().parent
@@ -462,25 +471,8 @@ def _measure(
     email, password = "bench@example.com", "bench-password-1"
     port, llm_port = _free_port(), _free_port()
     base, llm_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{llm_port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "ENV": "development",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "RATE_LIMIT_API_KEY": "10000000/minute",
-        "RATE_LIMIT_LOGIN": "1000/minute",
-        "STATIC_DIR": str(data / "no-spa"),
-        "DATA_DIR": str(data / "app"),
-    }
-    env.pop("LOG_LEVEL", None)
-    env.pop("LOG_JSON", None)
-    cli = [sys.executable, "-m", "agentplatform.cli"]
-    subprocess.run(  # noqa: S603
-        [*cli, "admin", "--email", email, "--password", password, "--tenant", "Bench"],
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
+    env = api_environment(database_url, redis_url, data, port)
+    create_bench_admin(env, email, password)
     scripts = data / "wrk"
     scripts.mkdir()
     llm = _serve(
@@ -488,7 +480,7 @@ def _measure(
         {**env, "PORT": str(llm_port)},
         data / "llm.log",
     )
-    api = _serve([*cli, "api"], env, data / "api.log")
+    api = _serve([sys.executable, "-m", "agentplatform.cli", "api"], env, data / "api.log")
     try:
         _wait_until_up(f"{llm_base}/healthz", llm)
         _wait_until_up(f"{base}/healthz", api)
