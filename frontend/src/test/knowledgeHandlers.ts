@@ -1,10 +1,22 @@
 /** The knowledge API's read routes with quiet defaults; a test overrides what it is about. */
 import { http } from 'msw';
 
-import type { CollectionRead, KnowledgeIndexRead, KnowledgeStats, PageEntityRead } from '../client';
+import type {
+  CollectionRead,
+  DocumentRead,
+  KnowledgeIndexRead,
+  KnowledgeStats,
+  PageEntityRead,
+} from '../client';
 import { TENANT_ID } from './fixtures';
-import { entityPage, extraction, knowledgeIndex, knowledgeStats } from './knowledgeFixtures';
-import { api, json } from './server';
+import {
+  documentPage,
+  entityPage,
+  extraction,
+  knowledgeIndex,
+  knowledgeStats,
+} from './knowledgeFixtures';
+import { api, json, server } from './server';
 
 export const knowledgeUrl = (tenantId = TENANT_ID) => api(`/api/v1/tenants/${tenantId}/knowledge`);
 
@@ -33,4 +45,17 @@ export function knowledgeDefaults(
       json(extraction({ document_id: String(params.documentId) })),
     ),
   ];
+}
+
+/** The query of every documents list request, in order. */
+export function recordListQueries(pages: (url: URL) => DocumentRead[]) {
+  const queries: URLSearchParams[] = [];
+  server.use(
+    http.get(`${knowledgeUrl()}/documents`, ({ request }) => {
+      const url = new URL(request.url);
+      queries.push(url.searchParams);
+      return json(documentPage(pages(url)));
+    }),
+  );
+  return queries;
 }
