@@ -9,6 +9,7 @@ from typing import Any
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings
 from arq.worker import Function, Worker, get_kwargs
+from httpx import AsyncClient
 
 from worker.context import JobContext
 from worker.main import WorkerSettings, function_max_tries, worker_overrides
@@ -41,3 +42,18 @@ async def run_burst(
     finally:
         await worker.close()
     return worker.ctx
+
+
+async def indexed_text_documents(
+    client: AsyncClient, base: str, settings: Settings, documents: dict[str, str]
+) -> dict[str, str]:
+    """Adds text documents through the API and indexes them with the real worker: title -> id."""
+    ids = {}
+    for title, text in documents.items():
+        created = await client.post(
+            f"{base}/knowledge/documents/text", json={"title": title, "text": text}
+        )
+        assert created.status_code == 201, created.text
+        ids[title] = str(created.json()["id"])
+    await run_burst(settings)
+    return ids

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import create_agent_via_api as agent
 from tests.factories import signed_in_workspace as workspace
-from tests.worker_support import run_burst
+from tests.worker_support import indexed_text_documents
 
 CATALOGUE = """# Acme Corp catalogue
 
@@ -28,15 +28,8 @@ QUESTION = "How much does the Bracket X cost?"
 
 
 async def documents(client: AsyncClient, base: str, settings: Settings) -> dict[str, str]:
-    ids = {}
-    for title, text in (("Catalogue", CATALOGUE), ("Returns", RETURNS)):
-        created = await client.post(
-            f"{base}/knowledge/documents/text", json={"title": title, "text": text}
-        )
-        assert created.status_code == 201, created.text
-        ids[title] = created.json()["id"]
-    await run_burst(settings)
-    return ids
+    documents = {"Catalogue": CATALOGUE, "Returns": RETURNS}
+    return await indexed_text_documents(client, base, settings, documents)
 
 
 async def test_an_offline_answer_cites_the_passage_and_test_mode_shows_the_context(

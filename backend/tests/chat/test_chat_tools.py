@@ -12,7 +12,7 @@ from agentplatform.core.settings import Settings
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.chat.test_chat_api import QUESTION, agent, documents, workspace
+from tests.chat.test_chat_api import agent, documents, workspace
 from tests.factories import add_compatible_provider
 from tests.simulators.openai_compatible import OpenAISimulator, ScriptedToolCall
 from tests.worker_support import run_burst
@@ -240,4 +240,3 @@ async def test_offline_a_customer_asking_for_a_person_is_handed_off(
         )
     ).json()
     assert plain["message"]["tool_calls"] == []
-    assert QUESTION  # the shared fixtures module is imported for its helpers

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import add_compatible_provider, create_agent_via_api, signed_in_workspace
 from tests.simulators.openai_compatible import OpenAISimulator
-from tests.worker_support import run_burst
+from tests.worker_support import indexed_text_documents
 
 CATALOGUE = """# Acme Corp catalogue
 
@@ -37,15 +37,8 @@ def test_names_in_a_question() -> None:
 
 
 async def _documents(client: AsyncClient, base: str, settings: Settings) -> dict[str, str]:
-    ids = {}
-    for title, text in (("Catalogue", CATALOGUE), ("Reseller", RESELLER)):
-        created = await client.post(
-            f"{base}/knowledge/documents/text", json={"title": title, "text": text}
-        )
-        assert created.status_code == 201, created.text
-        ids[title] = created.json()["id"]
-    await run_burst(settings)
-    return ids
+    documents = {"Catalogue": CATALOGUE, "Reseller": RESELLER}
+    return await indexed_text_documents(client, base, settings, documents)
 
 
 async def test_passages_and_facts_come_from_the_readable_documents_only(
