@@ -26,6 +26,7 @@ from agentplatform.ai.local_embedder import (
     aget_local_embedder,
     get_local_embedder,
 )
+from agentplatform.core.settings import Settings
 from tokenizers import Tokenizer
 
 PRICING_QUESTION = "How much does the premium plan cost?"
@@ -274,3 +275,20 @@ def test_the_memory_of_a_large_batch_goes_back_when_it_is_done() -> None:
     assert peak - before > 300, (before, after, peak)  # the batch did need a lot of memory
     # ... and it was given back: onnxruntime's arena would have kept it all (about 600 MB).
     assert after - before < (peak - before) / 3, (before, after, peak)
+
+
+async def test_a_query_embedded_again_comes_from_the_process_cache(settings: Settings) -> None:
+    from agentplatform.ai.embeddings import embed
+    from agentplatform.ai.resolver import LOCAL_EMBEDDING_MODEL
+
+    text = "Where is my order? (cache check)"
+    first = await embed(settings, None, LOCAL_EMBEDDING_MODEL, [text])
+    again = await embed(settings, None, LOCAL_EMBEDDING_MODEL, [text])
+    batch = await embed(settings, None, LOCAL_EMBEDDING_MODEL, [text, "other"])
+    assert first.call.tokens_in > 0
+    assert again.call.tokens_in == 0  # nothing ran: the vector was kept
+    assert again.vectors == first.vectors
+    again.vectors[0][0] = 99.0  # a caller's change never reaches the cache
+    assert (await embed(settings, None, LOCAL_EMBEDDING_MODEL, [text])).vectors == first.vectors
+    assert batch.call.tokens_in > 0  # batches are never served from it
+    assert np.allclose(batch.vectors[0], first.vectors[0], atol=1e-5)

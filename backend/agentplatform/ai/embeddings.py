@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,10 @@ from agentplatform.ai.usage import Metered
 from agentplatform.core.settings import Settings
 
 LOCAL_PROVIDER = "local"
+# A turn embeds its message twice with the local model (knowledge search, memory recall): single
+# texts are kept per process, so the second costs nothing. Batches (indexing) are never kept.
+QUERY_CACHE_SIZE = 256
+_query_vectors: OrderedDict[tuple[int, str, str], list[float]] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,15 @@ async def embed(
         if not texts:
             return Embedded([], Metered(LOCAL_PROVIDER, model, 0))
         local = await aget_local_embedder(settings.local_embedding_model_path)
+        key = (id(local), model, texts[0])
+        if len(texts) == 1 and key in _query_vectors:
+            _query_vectors.move_to_end(key)
+            return Embedded([list(_query_vectors[key])], Metered(LOCAL_PROVIDER, model, 0))
         vectors = (await local.aembed(texts)).tolist()
+        if len(texts) == 1:
+            _query_vectors[key] = list(vectors[0])
+            while len(_query_vectors) > QUERY_CACHE_SIZE:
+                _query_vectors.popitem(last=False)
         elapsed = int((time.perf_counter() - started) * 1000)
         return Embedded(
             vectors,
