@@ -137,6 +137,22 @@ class Settings(BaseSettings):
     # Rounds of tool calls a turn may make before the model must answer without tools.
     chat_max_tool_steps: int = Field(default=4, ge=0, le=20)
 
+    # --- Kommo --------------------------------------------------------------------------
+    # The public integration's identity (Kommo's integration settings); without them only
+    # long-lived tokens of private integrations can connect.
+    kommo_client_id: str | None = None
+    kommo_client_secret: SecretStr | None = None
+    # Hosts an account may live on (a suffix match: acme.kommo.com is on kommo.com).
+    kommo_account_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["kommo.com", "amocrm.com", "amocrm.ru"]
+    )
+    # Development only: loopback accounts (the Kommo simulator) may connect too.
+    kommo_allow_loopback: bool = False
+    # The Chats API channel the integration owns (Kommo hands these out per channel).
+    kommo_chats_channel_id: str | None = None
+    kommo_chats_channel_secret: SecretStr | None = None
+    kommo_chats_base_url: str = "https://amojo.kommo.com"
+
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
@@ -178,6 +194,13 @@ class Settings(BaseSettings):
             if value.strip().startswith("["):
                 return json.loads(value)
             return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("kommo_account_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip().lower().strip(".") for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("forwarded_allow_ips", mode="before")

@@ -1,6 +1,7 @@
-"""Kommo as a domain. The client and the simulator need no routers, tables or jobs yet; OAuth,
-webhook intake and syncs will register theirs here."""
+"""Kommo as a domain: the connection's table; OAuth, webhook intake, syncs and actions register
+their routers, tables and jobs here."""
 
 from agentplatform.core.domain import Domain
+from agentplatform.kommo.connection import models as connection_models
 
-DOMAIN = Domain(name="kommo")
+DOMAIN = Domain(name="kommo", models=(connection_models,))
