@@ -35,6 +35,7 @@ from agentplatform.chat.context import (
     GraphFact,
     Memory,
     Passage,
+    Turn,
     assemble,
 )
 from agentplatform.chat.generation import (
@@ -48,7 +49,7 @@ from agentplatform.chat.generation import (
 )
 from agentplatform.chat.memory.learning import EXTRACT_MEMORIES
 from agentplatform.chat.memory.service import recall
-from agentplatform.chat.models import Channel, Message, MessageRole, MessageStatus
+from agentplatform.chat.models import Channel, Conversation, Message, MessageRole, MessageStatus
 from agentplatform.chat.schemas import ChatReply, ChatRequest
 from agentplatform.chat.tools import ToolRunner, offered
 from agentplatform.chat.views import citations, inspection, message_read
@@ -112,6 +113,63 @@ async def prepare_turn(
     )
     turns = await conversations.history(session, tenant_id, conversation.id)
     user = conversations.add_message(session, conversation, MessageRole.user, body.message)
+    return await _prepare(
+        session,
+        settings,
+        agent,
+        conversation,
+        turns,
+        body.message,
+        user,
+        test=body.mode == "test",
+        started=started,
+    )
+
+
+async def prepare_reply(
+    session: AsyncSession,
+    settings: Settings,
+    redis: ArqRedis | None,
+    conversation: Conversation,
+    pending: list[Message],
+) -> PreparedTurn:
+    """A live turn answering what the customer already wrote: messages stored as they arrived
+    (a channel such as Kommo), answered together, the latest one as the turn's message."""
+    started = time.perf_counter()
+    agent = await load_profile(session, redis, conversation.tenant_id, conversation.agent_id)
+    pending_ids = {message.id for message in pending}
+    turns = [
+        turn
+        for turn in await conversations.history(session, conversation.tenant_id, conversation.id)
+        if turn.id not in pending_ids
+    ]
+    text = "\n".join(message.content for message in pending)
+    return await _prepare(
+        session,
+        settings,
+        agent,
+        conversation,
+        turns,
+        text,
+        pending[-1],
+        test=False,
+        started=started,
+    )
+
+
+async def _prepare(
+    session: AsyncSession,
+    settings: Settings,
+    agent: AgentProfile,
+    conversation: Conversation,
+    turns: list[Turn],
+    text: str,
+    user: Message,
+    *,
+    test: bool,
+    started: float,
+) -> PreparedTurn:
+    tenant_id = conversation.tenant_id
     resolved = await resolve_chat(
         session, settings, tenant_id, agent_provider_id=agent.provider_id, agent_model=agent.model
     )
@@ -119,10 +177,10 @@ async def prepare_turn(
         await usage.check_budget(session, tenant_id)
 
     retrieval_started = time.perf_counter()
-    found = await _knowledge(session, settings, agent, tenant_id, body.message)
+    found = await _knowledge(session, settings, agent, tenant_id, text)
     memories = []
     if conversation.contact_id is not None:
-        recalled = await recall(session, settings, tenant_id, conversation.contact_id, body.message)
+        recalled = await recall(session, settings, tenant_id, conversation.contact_id, text)
         memories = [Memory(r.memory.id, r.memory.text, round(r.score, 4)) for r in recalled]
     crm_facts = await crm.lead_facts(session, tenant_id, conversation.external_lead_id)
     retrieval_ms = _ms(retrieval_started)
@@ -132,7 +190,7 @@ async def prepare_turn(
         ContextInput(
             instructions=agent.instructions,
             language=agent.language,
-            message=body.message,
+            message=text,
             history=turns,
             passages=[
                 Passage(p.chunk_id, p.document_id, p.document_title, p.text, p.score)
@@ -162,7 +220,7 @@ async def prepare_turn(
         lead_id=conversation.external_lead_id,
         resolved=resolved,
         bundle=bundle,
-        test=body.mode == "test",
+        test=test,
         started=started,
         retrieval_ms=retrieval_ms,
         context_ms=context_ms,
