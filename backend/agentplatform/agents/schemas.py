@@ -67,9 +67,15 @@ class KnowledgeScope(InputModel):
 
 
 class KommoScope(InputModel):
-    """Which Kommo pipelines and chat channels the agent serves (empty: none yet)."""
+    """Which Kommo pipelines (and stages) and chat channels the agent serves (no pipelines: none
+    yet; no channels: every channel)."""
 
     pipeline_ids: list[Annotated[int, Field(gt=0)]] = Field(default_factory=list, max_length=200)
+    status_ids: list[Annotated[int, Field(gt=0)]] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Stages of those pipelines the agent answers in (empty: every stage)",
+    )
     channels: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
         default_factory=list, max_length=50
     )

@@ -152,6 +152,8 @@ class Settings(BaseSettings):
     kommo_chats_channel_id: str | None = None
     kommo_chats_channel_secret: SecretStr | None = None
     kommo_chats_base_url: str = "https://amojo.kommo.com"
+    # A customer's messages arriving within this many seconds of each other get one answer.
+    kommo_reply_quiet_seconds: float = Field(default=2.0, ge=0, le=60)
 
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None
