@@ -277,6 +277,25 @@ def verify_env() -> None:
 def kommo_simulator(
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: a free one).")] = 0,
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback).")] = "127.0.0.1",
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", help="The integration's client id.")
+    ] = None,
+    client_secret: Annotated[
+        str | None, typer.Option("--client-secret", help="The integration's secret.")
+    ] = None,
+    redirect_uri: Annotated[
+        str | None, typer.Option("--redirect-uri", help="Where consent redirects.")
+    ] = None,
+    revoke_hook_url: Annotated[
+        str | None, typer.Option("--revoke-hook-url", help="Called when access is revoked.")
+    ] = None,
+    chats_channel_id: Annotated[
+        str | None, typer.Option("--chats-channel-id", help="A Chats API channel to register.")
+    ] = None,
+    chats_channel_secret: Annotated[str | None, typer.Option("--chats-channel-secret")] = None,
+    chats_webhook_url: Annotated[
+        str | None, typer.Option("--chats-webhook-url", help="Where the channel's hooks go.")
+    ] = None,
 ) -> None:
     """Serve a fake Kommo account (OAuth, REST, webhooks, Chats API) for offline use and tests.
 
@@ -286,6 +305,14 @@ def kommo_simulator(
     from agentplatform.kommo.simulator import KommoSimulator
 
     simulator = KommoSimulator()
+    simulator.configure(
+        client_id=client_id,
+        client_secret=client_secret,
+        redirect_uri=redirect_uri,
+        revoke_hook_url=revoke_hook_url,
+    )
+    if chats_channel_id and chats_channel_secret:
+        simulator.chats.register(chats_channel_id, chats_channel_secret, chats_webhook_url)
     try:
         sock = simulator.bind(port, host)
     except OSError as exc:

@@ -23,11 +23,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
@@ -48,6 +50,11 @@ from agentplatform.runtime import (
     write_runtime,
 )
 
+# The Kommo domain's public routes the simulator calls back (kept here: the supervisor imports
+# no domain).
+KOMMO_CALLBACK_PATH = "/api/v1/integrations/kommo/callback"
+KOMMO_REVOKED_PATH = "/api/v1/integrations/kommo/revoked"
+KOMMO_CHATS_PATH = "/api/v1/hooks/kommo/chats"
 STOP_GRACE_SECONDS = 10.0
 API_READY_TIMEOUT = 90.0
 _POLL_INTERVAL = 0.2
@@ -160,9 +167,49 @@ class Child:
         )
 
 
-def child_command(command: str) -> list[str]:
+def child_command(command: str, *args: str) -> list[str]:
     """`agentplatform <command>` with this interpreter (works without the console script)."""
-    return [sys.executable, "-m", "agentplatform.cli", command]
+    return [sys.executable, "-m", "agentplatform.cli", command, *args]
+
+
+def kommo_simulator_child(settings: Settings, api_url: str) -> tuple[list[str], dict[str, str]]:
+    """The simulator's command, and what the API and the worker need to use it as Kommo: the
+    integration's identity (made up for this run), loopback accounts allowed, the consent page
+    and the Chats API on the simulator."""
+    sim_url = base_url(settings.host, settings.kommo_simulator_port)
+    client_id, client_secret = str(uuid.uuid4()), secrets.token_urlsafe(32)
+    channel_id, channel_secret = secrets.token_hex(16), secrets.token_hex(20)
+    argv = child_command(
+        "kommo-simulator",
+        "--host",
+        settings.host,
+        "--port",
+        str(settings.kommo_simulator_port),
+        "--client-id",
+        client_id,
+        "--client-secret",
+        client_secret,
+        "--redirect-uri",
+        f"{api_url}{KOMMO_CALLBACK_PATH}",
+        "--revoke-hook-url",
+        f"{api_url}{KOMMO_REVOKED_PATH}",
+        "--chats-channel-id",
+        channel_id,
+        "--chats-channel-secret",
+        channel_secret,
+        "--chats-webhook-url",
+        f"{api_url}{KOMMO_CHATS_PATH}",
+    )
+    env = {
+        "KOMMO_CLIENT_ID": client_id,
+        "KOMMO_CLIENT_SECRET": client_secret,
+        "KOMMO_ALLOW_LOOPBACK": "true",
+        "KOMMO_CONSENT_URL": f"{sim_url}/oauth",
+        "KOMMO_CHATS_BASE_URL": sim_url,
+        "KOMMO_CHATS_CHANNEL_ID": channel_id,
+        "KOMMO_CHATS_CHANNEL_SECRET": channel_secret,
+    }
+    return argv, env
 
 
 class Supervisor:
@@ -281,9 +328,18 @@ class Supervisor:
         env[SUPERVISOR_ENV] = str(runtime_path)
         if "log_json" not in settings.model_fields_set and sys.stderr.isatty():
             env["LOG_JSON"] = "false"  # a person is reading: readable lines unless told otherwise
+        commands = [("API", child_command("api")), ("worker", child_command("worker"))]
+        if settings.kommo_simulator:
+            if not _port_free(settings.host, settings.kommo_simulator_port):
+                raise SupervisorError(
+                    f"the Kommo simulator's port {settings.kommo_simulator_port} is in use; "
+                    "set KOMMO_SIMULATOR_PORT to another port"
+                )
+            simulator, kommo_env = kommo_simulator_child(settings, self.api_url)
+            env.update(kommo_env)
+            commands.insert(0, ("Kommo simulator", simulator))
         self._env = env
-        for name, command in (("API", "api"), ("worker", "worker")):
-            argv = child_command(command)
+        for name, argv in commands:
             self.children.append(Child(name, argv, self._spawn(argv)))
         self._record_children()
         self._wait_for_api()
@@ -344,6 +400,15 @@ class Supervisor:
             f"  PostgreSQL  {postgres}",
             f"  Redis       {redis}",
             f"  Worker      running ({metrics})",
+            *(
+                [
+                    f"  Kommo       simulator at "
+                    f"{base_url(settings.host, settings.kommo_simulator_port)} "
+                    "(connect it on the Integrations page; see the README)"
+                ]
+                if settings.kommo_simulator
+                else []
+            ),
             "",
             "Create the first admin (in another terminal):",
             "  make admin EMAIL=you@example.com PASSWORD='a long password' TENANT='My company'",

@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     )
     # Development only: loopback accounts (the Kommo simulator) may connect too.
     kommo_allow_loopback: bool = False
+    # Where a person grants the integration access (Kommo's consent page).
+    kommo_consent_url: str = "https://www.kommo.com/oauth"
+    # `make run` also starts the Kommo simulator and points the integration at it (offline).
+    kommo_simulator: bool = False
+    kommo_simulator_port: int = Field(default=8766, ge=1, le=65535)
     # The Chats API channel the integration owns (Kommo hands these out per channel).
     kommo_chats_channel_id: str | None = None
     kommo_chats_channel_secret: SecretStr | None = None

@@ -64,6 +64,25 @@ class KommoSimulator:
             self.revoke_hook_url: str | None = None
             self.app = self._build_app()
 
+    def configure(
+        self,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        redirect_uri: str | None = None,
+        revoke_hook_url: str | None = None,
+    ) -> None:
+        """The integration as registered with this account (what `make run` points the API at)."""
+        with self._lock:
+            if client_id:
+                self.oauth.client_id = client_id
+            if client_secret:
+                self.oauth.client_secret = client_secret
+            if redirect_uri:
+                self.oauth.redirect_uri = redirect_uri
+            if revoke_hook_url:
+                self.revoke_hook_url = revoke_hook_url
+
     # --- lifecycle -------------------------------------------------------------------------
 
     @property
