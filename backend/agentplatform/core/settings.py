@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     # long-lived tokens of private integrations can connect.
     kommo_client_id: str | None = None
     kommo_client_secret: SecretStr | None = None
+    # Kommo's consent page (amoCRM RU: https://www.amocrm.ru/oauth; the simulator serves one).
+    kommo_oauth_url: str = "https://www.kommo.com/oauth"
     # Hosts an account may live on (a suffix match: acme.kommo.com is on kommo.com).
     kommo_account_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["kommo.com", "amocrm.com", "amocrm.ru"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -101,7 +101,7 @@ class KommoHTTP:
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self) -> KommoHTTP:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
