@@ -259,6 +259,24 @@ async def test_the_access_revoked_hook(
     assert row is not None
     assert row.refresh_token_encrypted is None
 
+    await connect_oauth(kommo, live_client, base)  # a new consent connects again, in place
+    again = (await live_client.get(f"{base}/integrations/kommo/status")).json()
+    assert again["state"] == "connected"
+    assert again["last_error"] is None
+    assert again["webhook_url"] == status["webhook_url"]
+
+
+async def test_a_declined_consent_is_reported(
+    live_client: httpx.AsyncClient, engine: AsyncEngine, kommo: KommoSimulator
+) -> None:
+    base, tenant_id = await signed_in_workspace(live_client, engine)
+    kommo.oauth.consent = "deny"
+    callback = await consent(kommo, live_client, base)
+    refused = await live_client.get(callback)
+    assert _error_reason(refused) == "access_denied"
+    assert refused.headers["location"].startswith(f"/manage/{tenant_id}/integrations?")
+    assert await stored_connection(engine, tenant_id) is None
+
 
 async def test_authorize_needs_the_integration_configured(
     client: httpx.AsyncClient, db: AsyncSession
