@@ -142,14 +142,14 @@ class Settings(BaseSettings):
     # long-lived tokens of private integrations can connect.
     kommo_client_id: str | None = None
     kommo_client_secret: SecretStr | None = None
+    # Kommo's consent page (amoCRM RU: https://www.amocrm.ru/oauth; the simulator serves one).
+    kommo_oauth_url: str = "https://www.kommo.com/oauth"
     # Hosts an account may live on (a suffix match: acme.kommo.com is on kommo.com).
     kommo_account_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["kommo.com", "amocrm.com", "amocrm.ru"]
     )
     # Development only: loopback accounts (the Kommo simulator) may connect too.
     kommo_allow_loopback: bool = False
-    # Where a person grants the integration access (Kommo's consent page).
-    kommo_consent_url: str = "https://www.kommo.com/oauth"
     # `make run` also starts the Kommo simulator and points the integration at it (offline).
     kommo_simulator: bool = False
     kommo_simulator_port: int = Field(default=8766, ge=1, le=65535)

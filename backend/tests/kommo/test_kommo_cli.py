@@ -54,13 +54,13 @@ def test_make_run_configures_the_simulator_as_the_integration_the_api_is_given()
         Settings(host="127.0.0.1", kommo_simulator_port=_free_port()), "http://127.0.0.1:8000"
     )
     assert env["KOMMO_ALLOW_LOOPBACK"] == "true"
-    assert env["KOMMO_CONSENT_URL"].endswith("/oauth")
+    assert env["KOMMO_OAUTH_URL"].endswith("/oauth")
     process = _start(argv)
     try:
         info = _first_line(process)
-        assert env["KOMMO_CONSENT_URL"] == f"{info['base_url']}/oauth"
+        assert env["KOMMO_OAUTH_URL"] == f"{info['base_url']}/oauth"
         consent = _get(
-            env["KOMMO_CONSENT_URL"],
+            env["KOMMO_OAUTH_URL"],
             params={"client_id": env["KOMMO_CLIENT_ID"], "state": "s1", "mode": "popup"},
         )
         assert consent.status_code == 302
@@ -68,7 +68,7 @@ def test_make_run_configures_the_simulator_as_the_integration_the_api_is_given()
         assert target.startswith("http://127.0.0.1:8000/api/v1/integrations/kommo/callback?")
         assert "code=" in target
         assert "state=s1" in target
-        unknown = _get(env["KOMMO_CONSENT_URL"], params={"client_id": "someone-else"})
+        unknown = _get(env["KOMMO_OAUTH_URL"], params={"client_id": "someone-else"})
         assert unknown.status_code == 400
     finally:
         process.terminate()

@@ -492,7 +492,7 @@ export type ApiKeyCreate = {
     /**
      * Scopes
      */
-    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write'>;
+    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write'>;
 };
 
 /**
@@ -579,6 +579,29 @@ export type ApiKeyRead = {
      * Scopes
      */
     scopes: Array<string>;
+};
+
+/**
+ * AuthKind
+ */
+export type AuthKind = 'oauth' | 'long_lived';
+
+/**
+ * AuthorizeUrl
+ */
+export type AuthorizeUrl = {
+    /**
+     * Expires In
+     *
+     * Seconds the consent may take before it is refused
+     */
+    expires_in: number;
+    /**
+     * Url
+     *
+     * Kommo's consent page; open it in a popup or the window
+     */
+    url: string;
 };
 
 /**
@@ -831,6 +854,11 @@ export type CollectionUpdate = {
      */
     name?: string | null;
 };
+
+/**
+ * ConnectionState
+ */
+export type ConnectionState = 'connected' | 'reconnect_required' | 'not_connected';
 
 /**
  * ContactRead
@@ -1202,6 +1230,24 @@ export type ConversationRead = {
  * ConversationStatus
  */
 export type ConversationStatus = 'open' | 'handed_off' | 'closed';
+
+/**
+ * DisconnectResult
+ */
+export type DisconnectResult = {
+    /**
+     * Webhook Error
+     *
+     * Why they could not be removed (the connection is gone anyway)
+     */
+    webhook_error?: string | null;
+    /**
+     * Webhooks Removed
+     *
+     * Our webhooks removed from the Kommo account
+     */
+    webhooks_removed: number;
+};
 
 /**
  * DocumentRead
@@ -1926,6 +1972,52 @@ export type KommoScope = {
 };
 
 /**
+ * KommoStatus
+ *
+ * The workspace's Kommo connection as the integrations page shows it.
+ */
+export type KommoStatus = {
+    /**
+     * Access Expires At
+     */
+    access_expires_at?: string | null;
+    /**
+     * Account Id
+     */
+    account_id?: number | null;
+    auth_kind?: AuthKind | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Last Error
+     */
+    last_error?: string | null;
+    /**
+     * Oauth Available
+     *
+     * Whether the consent flow is configured
+     */
+    oauth_available: boolean;
+    state: ConnectionState;
+    /**
+     * Subdomain
+     */
+    subdomain?: string | null;
+    /**
+     * Webhook Url
+     *
+     * Where Kommo posts our events
+     */
+    webhook_url?: string | null;
+    /**
+     * Webhooks Registered At
+     */
+    webhooks_registered_at?: string | null;
+};
+
+/**
  * Latency
  */
 export type Latency = {
@@ -1963,6 +2055,16 @@ export type LoginRequest = {
      * Password
      */
     password: string;
+};
+
+/**
+ * LongLivedTokenConnect
+ */
+export type LongLivedTokenConnect = {
+    /**
+     * Account Url
+     */
+    account_url: string;
 };
 
 /**
@@ -2936,7 +3038,7 @@ export type ScopeRead = {
     /**
      * Name
      */
-    name: 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write';
+    name: 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write';
 };
 
 /**
@@ -3321,6 +3423,20 @@ export type WorkingHours = {
     timezone?: string | null;
 };
 
+/**
+ * LongLivedTokenConnect
+ */
+export type LongLivedTokenConnectWritable = {
+    /**
+     * Account Url
+     */
+    account_url: string;
+    /**
+     * Token
+     */
+    token: string;
+};
+
 export type AuthLoginData = {
     body: LoginRequest;
     path?: never;
@@ -3423,6 +3539,93 @@ export type AuthMeResponses = {
 };
 
 export type AuthMeResponse = AuthMeResponses[keyof AuthMeResponses];
+
+export type KommoKommoOauthCallbackData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Code
+         */
+        code?: string | null;
+        /**
+         * State
+         */
+        state?: string | null;
+        /**
+         * Referer
+         */
+        referer?: string | null;
+        /**
+         * Error
+         */
+        error?: string | null;
+        /**
+         * Platform
+         */
+        platform?: string | null;
+    };
+    url: '/api/v1/integrations/kommo/callback';
+};
+
+export type KommoKommoOauthCallbackErrors = {
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoKommoOauthCallbackError = KommoKommoOauthCallbackErrors[keyof KommoKommoOauthCallbackErrors];
+
+export type KommoKommoAccessRevokedData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Client Uuid
+         */
+        client_uuid: string;
+        /**
+         * Account Id
+         */
+        account_id: string;
+        /**
+         * Signature
+         */
+        signature: string;
+    };
+    url: '/api/v1/integrations/kommo/revoked';
+};
+
+export type KommoKommoAccessRevokedErrors = {
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoKommoAccessRevokedError = KommoKommoAccessRevokedErrors[keyof KommoKommoAccessRevokedErrors];
+
+export type KommoKommoAccessRevokedResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type KommoKommoAccessRevokedResponse = KommoKommoAccessRevokedResponses[keyof KommoKommoAccessRevokedResponses];
 
 export type InvitationsAcceptInvitationData = {
     body: InvitationAccept;
@@ -5896,6 +6099,206 @@ export type FeatureFlagsSetFeatureFlagResponses = {
 };
 
 export type FeatureFlagsSetFeatureFlagResponse = FeatureFlagsSetFeatureFlagResponses[keyof FeatureFlagsSetFeatureFlagResponses];
+
+export type KommoDisconnectKommoData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo';
+};
+
+export type KommoDisconnectKommoErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoDisconnectKommoError = KommoDisconnectKommoErrors[keyof KommoDisconnectKommoErrors];
+
+export type KommoDisconnectKommoResponses = {
+    /**
+     * Successful Response
+     */
+    200: DisconnectResult;
+};
+
+export type KommoDisconnectKommoResponse = KommoDisconnectKommoResponses[keyof KommoDisconnectKommoResponses];
+
+export type KommoAuthorizeKommoData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/authorize';
+};
+
+export type KommoAuthorizeKommoErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+    /**
+     * Kommo answered with an error
+     */
+    502: Problem;
+};
+
+export type KommoAuthorizeKommoError = KommoAuthorizeKommoErrors[keyof KommoAuthorizeKommoErrors];
+
+export type KommoAuthorizeKommoResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuthorizeUrl;
+};
+
+export type KommoAuthorizeKommoResponse = KommoAuthorizeKommoResponses[keyof KommoAuthorizeKommoResponses];
+
+export type KommoKommoStatusData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/status';
+};
+
+export type KommoKommoStatusErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoKommoStatusError = KommoKommoStatusErrors[keyof KommoKommoStatusErrors];
+
+export type KommoKommoStatusResponses = {
+    /**
+     * Successful Response
+     */
+    200: KommoStatus;
+};
+
+export type KommoKommoStatusResponse = KommoKommoStatusResponses[keyof KommoKommoStatusResponses];
+
+export type KommoConnectKommoTokenData = {
+    body: LongLivedTokenConnectWritable;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/token';
+};
+
+export type KommoConnectKommoTokenErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+    /**
+     * Kommo answered with an error
+     */
+    502: Problem;
+};
+
+export type KommoConnectKommoTokenError = KommoConnectKommoTokenErrors[keyof KommoConnectKommoTokenErrors];
+
+export type KommoConnectKommoTokenResponses = {
+    /**
+     * Successful Response
+     */
+    200: KommoStatus;
+};
+
+export type KommoConnectKommoTokenResponse = KommoConnectKommoTokenResponses[keyof KommoConnectKommoTokenResponses];
 
 export type MembersListInvitationsData = {
     body?: never;

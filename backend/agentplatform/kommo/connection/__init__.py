@@ -1,2 +1,3 @@
-"""A workspace's Kommo account: the stored connection (tokens encrypted), how to open a client on
-it, and (in `oauth`) how it is made, refreshed and undone."""
+"""A workspace's Kommo account: the stored connection (tokens encrypted) and how to open a client
+on it (`service`); how it is made and undone (`connect`, `router`, with the consent's state and
+the account hosts in `oauth`) and how an OAuth grant is refreshed (`oauth_tokens`)."""

@@ -3,7 +3,9 @@ a `KommoClient` on it.
 
 `open_client` is the one way the rest of the Kommo domain reaches the account: syncs, actions and
 webhook registration all call it and never see a token. A long-lived token needs no refresh; an
-OAuth grant is refreshed through `oauth.tokens` (one refresh at a time per account).
+OAuth grant is refreshed by `oauth_tokens.OAuthTokenProvider` (one refresh at a time per
+account), which reads and writes the row in its own transactions, hence the `sessionmaker`
+(in the API `core.app_state.app_sessionmaker(request)`, in a job `ctx["sessionmaker"]`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 from redis.asyncio import Redis
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.core.errors import NotFound
 from agentplatform.core.security import SecretBox, new_token, secret_box, token_hash
@@ -28,6 +30,7 @@ from agentplatform.kommo.client import (
 )
 from agentplatform.kommo.client.models import Account
 from agentplatform.kommo.connection.models import AuthKind, ConnectionStatus, KommoConnection
+from agentplatform.kommo.connection.oauth_tokens import OAuthTokenProvider
 
 WEBHOOK_PATH = "/api/v1/hooks/kommo"
 
@@ -112,11 +115,14 @@ def webhook_url(settings: Settings, connection: KommoConnection, api_base: str) 
 
 
 def token_provider(
-    connection: KommoConnection, settings: Settings, redis: Redis
+    connection: KommoConnection,
+    settings: Settings,
+    redis: Redis,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AccessTokenProvider:
     if connection.auth_kind is AuthKind.long_lived:
         return StaticTokenProvider(box(settings).decrypt(connection.access_token_encrypted))
-    raise NotImplementedError("OAuth grants are refreshed by the OAuth token provider")
+    return OAuthTokenProvider(connection.id, settings, redis, sessionmaker)
 
 
 _limiters: dict[int, KommoRateLimiter] = {}
@@ -134,13 +140,14 @@ def open_client(
     connection: KommoConnection,
     settings: Settings,
     redis: Redis,
+    sessionmaker: async_sessionmaker[AsyncSession],
     *,
     http: httpx.AsyncClient | None = None,
 ) -> KommoClient:
     """A client on the account (use as `async with`); its requests share the account's limit."""
     return KommoClient(
         connection.base_url,
-        token_provider(connection, settings, redis),
+        token_provider(connection, settings, redis, sessionmaker),
         limiter=limiter_for(redis),
         http=http,
     )
