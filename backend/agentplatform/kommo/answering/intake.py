@@ -17,7 +17,7 @@ from typing import Literal
 
 from redis.asyncio import Redis
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.agents.models import Agent
 from agentplatform.chat import conversations_service as conversations
@@ -159,6 +159,7 @@ async def _conversation(
 
 async def receive_message(
     session: AsyncSession,
+    maker: async_sessionmaker[AsyncSession],
     settings: Settings,
     redis: Redis,
     connection: KommoConnection,
@@ -167,7 +168,7 @@ async def receive_message(
     if message.entity_type != "lead" or message.entity_id is None:
         return "not_a_lead"  # a chat bound to a contact only: no pipeline, no agent serves it
     # The lead is read each time: it may have moved to a stage no agent serves since.
-    async with open_client(connection, settings, redis) as kommo:
+    async with open_client(connection, settings, redis, maker) as kommo:
         lead = await kommo.get_lead(message.entity_id, with_=())
     if lead is None:
         return "lead_gone"
