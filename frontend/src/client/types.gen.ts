@@ -492,7 +492,7 @@ export type ApiKeyCreate = {
     /**
      * Scopes
      */
-    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write'>;
+    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write'>;
 };
 
 /**
@@ -1204,6 +1204,67 @@ export type ConversationRead = {
 export type ConversationStatus = 'open' | 'handed_off' | 'closed';
 
 /**
+ * CustomFieldEnumRead
+ */
+export type CustomFieldEnumRead = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Sort
+     */
+    sort?: number | null;
+    /**
+     * Value
+     */
+    value: string;
+};
+
+/**
+ * CustomFieldRead
+ */
+export type CustomFieldRead = {
+    /**
+     * Code
+     */
+    code: string | null;
+    entity_type: FieldEntity;
+    /**
+     * Enums
+     */
+    enums: Array<CustomFieldEnumRead> | null;
+    /**
+     * Is Api Only
+     */
+    is_api_only: boolean;
+    /**
+     * Is Deletable
+     */
+    is_deletable: boolean;
+    /**
+     * Is Predefined
+     */
+    is_predefined: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Sort
+     */
+    sort: number;
+    /**
+     * Type
+     */
+    type: string;
+};
+
+/**
  * DocumentRead
  */
 export type DocumentRead = {
@@ -1572,6 +1633,11 @@ export type FeatureFlags = {
 };
 
 /**
+ * FieldEntity
+ */
+export type FieldEntity = 'leads' | 'contacts' | 'companies';
+
+/**
  * FieldError
  *
  * One invalid input: `field` is the dotted location, e.g. `body.email` or `query.limit`.
@@ -1923,6 +1989,42 @@ export type KommoScope = {
      * Pipeline Ids
      */
     pipeline_ids?: Array<number>;
+};
+
+/**
+ * KommoUserRead
+ */
+export type KommoUserRead = {
+    /**
+     * Email
+     */
+    email: string | null;
+    /**
+     * Is Active
+     */
+    is_active: boolean;
+    /**
+     * Is Admin
+     */
+    is_admin: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Lang
+     */
+    lang: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Rights
+     */
+    rights: {
+        [key: string]: unknown;
+    };
 };
 
 /**
@@ -2329,6 +2431,28 @@ export type PageConversationRead = {
 };
 
 /**
+ * Page[CustomFieldRead]
+ */
+export type PageCustomFieldRead = {
+    /**
+     * Items
+     */
+    items: Array<CustomFieldRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[DocumentRead]
  */
 export type PageDocumentRead = {
@@ -2417,6 +2541,28 @@ export type PageInvitationRead = {
 };
 
 /**
+ * Page[KommoUserRead]
+ */
+export type PageKommoUserRead = {
+    /**
+     * Items
+     */
+    items: Array<KommoUserRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[MemberRead]
  */
 export type PageMemberRead = {
@@ -2424,6 +2570,28 @@ export type PageMemberRead = {
      * Items
      */
     items: Array<MemberRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[PipelineRead]
+ */
+export type PagePipelineRead = {
+    /**
+     * Items
+     */
+    items: Array<PipelineRead>;
     /**
      * Limit
      */
@@ -2461,6 +2629,50 @@ export type PageRevisionRead = {
 };
 
 /**
+ * Page[SourceRead]
+ */
+export type PageSourceRead = {
+    /**
+     * Items
+     */
+    items: Array<SourceRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[SyncRunRead]
+ */
+export type PageSyncRunRead = {
+    /**
+     * Items
+     */
+    items: Array<SyncRunRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Passage
  */
 export type Passage = {
@@ -2472,6 +2684,40 @@ export type Passage = {
      * Title
      */
     title?: string;
+};
+
+/**
+ * PipelineRead
+ */
+export type PipelineRead = {
+    /**
+     * Is Archive
+     */
+    is_archive: boolean;
+    /**
+     * Is Main
+     */
+    is_main: boolean;
+    /**
+     * Is Unsorted On
+     */
+    is_unsorted_on: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Sort
+     */
+    sort: number;
+    /**
+     * Statuses
+     */
+    statuses: Array<StatusRead>;
 };
 
 /**
@@ -2936,7 +3182,7 @@ export type ScopeRead = {
     /**
      * Name
      */
-    name: 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write';
+    name: 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write';
 };
 
 /**
@@ -3054,6 +3300,170 @@ export type SessionRead = {
  * SourceKind
  */
 export type SourceKind = 'upload' | 'text' | 'url';
+
+/**
+ * SourceRead
+ */
+export type SourceRead = {
+    /**
+     * External Id
+     */
+    external_id: string;
+    /**
+     * Is Default
+     */
+    is_default: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Kommo Pipeline Id
+     */
+    kommo_pipeline_id: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Origin Code
+     */
+    origin_code: string | null;
+    /**
+     * Services
+     */
+    services: Array<{
+        [key: string]: unknown;
+    }>;
+};
+
+/**
+ * StatusRead
+ */
+export type StatusRead = {
+    /**
+     * Color
+     */
+    color: string | null;
+    /**
+     * Is Editable
+     */
+    is_editable: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Sort
+     */
+    sort: number;
+    /**
+     * Type
+     *
+     * 0 a normal stage, 1 the incoming (unsorted) stage
+     */
+    type: number;
+};
+
+/**
+ * SyncKind
+ */
+export type SyncKind = 'pipelines' | 'custom_fields' | 'users' | 'sources';
+
+/**
+ * SyncReason
+ */
+export type SyncReason = 'manual' | 'schedule' | 'connect';
+
+/**
+ * SyncRequest
+ */
+export type SyncRequest = {
+    /**
+     * Kinds
+     *
+     * What to sync; all kinds when absent or empty
+     */
+    kinds?: Array<SyncKind> | null;
+};
+
+/**
+ * SyncRunRead
+ */
+export type SyncRunRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created Count
+     */
+    created_count: number;
+    /**
+     * Deleted Count
+     */
+    deleted_count: number;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    kind: SyncKind;
+    /**
+     * Last Error
+     *
+     * Why the run failed or is being retried
+     */
+    last_error: string | null;
+    /**
+     * Progress Done
+     */
+    progress_done: number;
+    /**
+     * Progress Total
+     */
+    progress_total: number | null;
+    reason: SyncReason;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: SyncStatus;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Updated Count
+     */
+    updated_count: number;
+};
+
+/**
+ * SyncRuns
+ */
+export type SyncRuns = {
+    /**
+     * Runs
+     */
+    runs: Array<SyncRunRead>;
+};
+
+/**
+ * SyncStatus
+ */
+export type SyncStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /**
  * TenantCreate
@@ -5896,6 +6306,358 @@ export type FeatureFlagsSetFeatureFlagResponses = {
 };
 
 export type FeatureFlagsSetFeatureFlagResponse = FeatureFlagsSetFeatureFlagResponses[keyof FeatureFlagsSetFeatureFlagResponses];
+
+export type KommoSyncListFieldsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Entity Type
+         */
+        entity_type?: FieldEntity | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/fields';
+};
+
+export type KommoSyncListFieldsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListFieldsError = KommoSyncListFieldsErrors[keyof KommoSyncListFieldsErrors];
+
+export type KommoSyncListFieldsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageCustomFieldRead;
+};
+
+export type KommoSyncListFieldsResponse = KommoSyncListFieldsResponses[keyof KommoSyncListFieldsResponses];
+
+export type KommoSyncListPipelinesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/pipelines';
+};
+
+export type KommoSyncListPipelinesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListPipelinesError = KommoSyncListPipelinesErrors[keyof KommoSyncListPipelinesErrors];
+
+export type KommoSyncListPipelinesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PagePipelineRead;
+};
+
+export type KommoSyncListPipelinesResponse = KommoSyncListPipelinesResponses[keyof KommoSyncListPipelinesResponses];
+
+export type KommoSyncListSourcesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/sources';
+};
+
+export type KommoSyncListSourcesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListSourcesError = KommoSyncListSourcesErrors[keyof KommoSyncListSourcesErrors];
+
+export type KommoSyncListSourcesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSourceRead;
+};
+
+export type KommoSyncListSourcesResponse = KommoSyncListSourcesResponses[keyof KommoSyncListSourcesResponses];
+
+export type KommoSyncRequestSyncData = {
+    /**
+     * Body
+     */
+    body?: SyncRequest | null;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/sync';
+};
+
+export type KommoSyncRequestSyncErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncRequestSyncError = KommoSyncRequestSyncErrors[keyof KommoSyncRequestSyncErrors];
+
+export type KommoSyncRequestSyncResponses = {
+    /**
+     * Successful Response
+     */
+    202: SyncRuns;
+};
+
+export type KommoSyncRequestSyncResponse = KommoSyncRequestSyncResponses[keyof KommoSyncRequestSyncResponses];
+
+export type KommoSyncListSyncsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Kind
+         */
+        kind?: SyncKind | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/syncs';
+};
+
+export type KommoSyncListSyncsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListSyncsError = KommoSyncListSyncsErrors[keyof KommoSyncListSyncsErrors];
+
+export type KommoSyncListSyncsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSyncRunRead;
+};
+
+export type KommoSyncListSyncsResponse = KommoSyncListSyncsResponses[keyof KommoSyncListSyncsResponses];
+
+export type KommoSyncListUsersData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/users';
+};
+
+export type KommoSyncListUsersErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListUsersError = KommoSyncListUsersErrors[keyof KommoSyncListUsersErrors];
+
+export type KommoSyncListUsersResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageKommoUserRead;
+};
+
+export type KommoSyncListUsersResponse = KommoSyncListUsersResponses[keyof KommoSyncListUsersResponses];
 
 export type MembersListInvitationsData = {
     body?: never;
