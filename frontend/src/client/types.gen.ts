@@ -3297,6 +3297,115 @@ export type SessionRead = {
 };
 
 /**
+ * SlackConfigure
+ */
+export type SlackConfigure = {
+    /**
+     * Bot Token
+     *
+     * kind bot: an xoxb- token; write-only, stored encrypted. Omit to keep the stored one
+     */
+    bot_token?: string | null;
+    /**
+     * Channel
+     *
+     * kind bot: the channel id (C0123…) or #name to post to
+     */
+    channel?: string | null;
+    kind: SlackKind;
+    /**
+     * Notify Handoffs
+     */
+    notify_handoffs?: boolean;
+    /**
+     * Notify Sync Failures
+     */
+    notify_sync_failures?: boolean;
+    /**
+     * Webhook Url
+     *
+     * kind webhook: https://hooks.slack.com/services/...; write-only, stored encrypted. Omit to keep the stored one
+     */
+    webhook_url?: string | null;
+};
+
+/**
+ * SlackKind
+ */
+export type SlackKind = 'webhook' | 'bot';
+
+/**
+ * SlackStatus
+ */
+export type SlackStatus = {
+    /**
+     * Channel
+     */
+    channel?: string | null;
+    /**
+     * Configured
+     */
+    configured: boolean;
+    kind?: SlackKind | null;
+    /**
+     * Last Delivery At
+     */
+    last_delivery_at?: string | null;
+    /**
+     * Last Delivery Error
+     */
+    last_delivery_error?: string | null;
+    /**
+     * Last Delivery Ok
+     */
+    last_delivery_ok?: boolean | null;
+    /**
+     * Notify Handoffs
+     */
+    notify_handoffs?: boolean;
+    /**
+     * Notify Sync Failures
+     */
+    notify_sync_failures?: boolean;
+    /**
+     * Secret Last Four
+     *
+     * The webhook URL's or token's last four characters
+     */
+    secret_last_four?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+};
+
+/**
+ * SlackTestResult
+ */
+export type SlackTestResult = {
+    /**
+     * Detail
+     */
+    detail: string;
+    /**
+     * Error
+     *
+     * Slack's error code, e.g. no_service, channel_not_found
+     */
+    error: string | null;
+    /**
+     * Ok
+     */
+    ok: boolean;
+    /**
+     * Slack Status
+     *
+     * Slack's HTTP status (None: not reached)
+     */
+    slack_status: number | null;
+};
+
+/**
  * SourceKind
  */
 export type SourceKind = 'upload' | 'text' | 'url';
@@ -6658,6 +6767,190 @@ export type KommoSyncListUsersResponses = {
 };
 
 export type KommoSyncListUsersResponse = KommoSyncListUsersResponses[keyof KommoSyncListUsersResponses];
+
+export type SlackDeleteSlackData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack';
+};
+
+export type SlackDeleteSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackDeleteSlackError = SlackDeleteSlackErrors[keyof SlackDeleteSlackErrors];
+
+export type SlackDeleteSlackResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SlackDeleteSlackResponse = SlackDeleteSlackResponses[keyof SlackDeleteSlackResponses];
+
+export type SlackGetSlackData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack';
+};
+
+export type SlackGetSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackGetSlackError = SlackGetSlackErrors[keyof SlackGetSlackErrors];
+
+export type SlackGetSlackResponses = {
+    /**
+     * Successful Response
+     */
+    200: SlackStatus;
+};
+
+export type SlackGetSlackResponse = SlackGetSlackResponses[keyof SlackGetSlackResponses];
+
+export type SlackPutSlackData = {
+    body: SlackConfigure;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack';
+};
+
+export type SlackPutSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackPutSlackError = SlackPutSlackErrors[keyof SlackPutSlackErrors];
+
+export type SlackPutSlackResponses = {
+    /**
+     * Successful Response
+     */
+    200: SlackStatus;
+};
+
+export type SlackPutSlackResponse = SlackPutSlackResponses[keyof SlackPutSlackResponses];
+
+export type SlackTestSlackData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack/test';
+};
+
+export type SlackTestSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackTestSlackError = SlackTestSlackErrors[keyof SlackTestSlackErrors];
+
+export type SlackTestSlackResponses = {
+    /**
+     * Successful Response
+     */
+    200: SlackTestResult;
+};
+
+export type SlackTestSlackResponse = SlackTestSlackResponses[keyof SlackTestSlackResponses];
 
 export type MembersListInvitationsData = {
     body?: never;
