@@ -3,16 +3,20 @@ and deleted, progress, pagination, and how a blocked address or a refused token 
 
 from __future__ import annotations
 
-from agentplatform.core.db import create_sessionmaker
+from agentplatform.core.db import after_commit, create_sessionmaker
 from agentplatform.core.settings import Settings
 from agentplatform.kommo.client import KommoClient
 from agentplatform.kommo.connection.models import ConnectionStatus
 from agentplatform.kommo.connection.service import find_connection
 from agentplatform.kommo.simulator import KommoSimulator
+from agentplatform.kommo.sync import service as sync_service
+from agentplatform.kommo.sync.models import SyncKind, SyncStatus
+from arq import ArqRedis
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.kommo.sync_support import all_items, connected_workspace, sync
+from tests.worker_support import run_burst
 
 
 def _add_source(kommo: KommoSimulator, name: str, external_id: str) -> int:
@@ -220,6 +224,7 @@ async def test_a_refused_token_fails_the_sync_with_reconnect_required(
     live_settings: Settings,
     kommo: KommoSimulator,
     kommo_client: KommoClient,
+    redis: ArqRedis,
 ) -> None:
     base, tenant_id = await connected_workspace(
         live_client, engine, live_settings, kommo, kommo_client, token="revoked-token"
@@ -235,9 +240,19 @@ async def test_a_refused_token_fails_the_sync_with_reconnect_required(
         connection = await find_connection(session, tenant_id)
         assert connection is not None
         assert connection.status is ConnectionStatus.reconnect_required
-    # A later run does not call Kommo with a token it refused.
+    # No run calls Kommo with a grant it refused: a person is asked to reconnect first.
     before = kommo.count("/api/v4/")
-    again = await sync(live_client, base, live_settings, "pipelines")
-    assert again["pipelines"]["status"] == "failed"
-    assert "reconnect required" in again["pipelines"]["last_error"]
+    refused = await live_client.post(f"{base}/sync")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "Kommo refused our access, reconnect required"
+    async with create_sessionmaker(engine)() as session:
+        [queued] = await sync_service.request_sync(session, tenant_id, [SyncKind.pipelines])
+        await session.commit()
+        await after_commit(session, redis)
+    await run_burst(live_settings)
+    async with create_sessionmaker(engine)() as session:
+        latest = await sync_service.latest_runs(session, tenant_id)
+    assert latest[SyncKind.pipelines].id == queued.id
+    assert latest[SyncKind.pipelines].status is SyncStatus.failed
+    assert "reconnect required" in (latest[SyncKind.pipelines].last_error or "")
     assert kommo.count("/api/v4/") == before

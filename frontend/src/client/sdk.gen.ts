@@ -518,7 +518,7 @@ export const kommoSyncListSources = <ThrowOnError extends boolean = true>(option
  * Request Sync
  *
  * Syncs the kinds asked for (all by default) from Kommo in the worker; a kind whose run
- * already waits or runs answers that run.
+ * already waits or runs answers that run. 409 when Kommo refused our grant (reconnect).
  */
 export const kommoSyncRequestSync = <ThrowOnError extends boolean = true>(options: Options<KommoSyncRequestSyncData, ThrowOnError>) => (options.client ?? client).post<KommoSyncRequestSyncResponses, KommoSyncRequestSyncErrors, ThrowOnError>({
     url: '/api/v1/tenants/{tenant_id}/integrations/kommo/sync',

@@ -6626,6 +6626,10 @@ export type KommoSyncRequestSyncErrors = {
      */
     404: Problem;
     /**
+     * Conflict
+     */
+    409: Problem;
+    /**
      * Validation Error
      */
     422: Problem;

@@ -49,7 +49,7 @@ from agentplatform.kommo.connection.models import ConnectionStatus, KommoConnect
 from agentplatform.kommo.connection.service import find_connection, limiter_for, open_client
 from agentplatform.kommo.sync import store
 from agentplatform.kommo.sync.models import FieldEntity, KommoSyncRun, SyncKind, SyncStatus
-from agentplatform.kommo.sync.service import send_sync_job
+from agentplatform.kommo.sync.service import RECONNECT_REQUIRED, send_sync_job
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ Progress = Callable[[int], Awaitable[None]]
 
 
 def reconnect_message(exc: KommoError) -> str:
-    return f"Kommo refused our access, reconnect required: {exc.detail or exc.title}"
+    return f"{RECONNECT_REQUIRED}: {exc.detail or exc.title}"
 
 
 async def blocked_message(exc: KommoIPBlocked, redis: ArqRedis, host: str) -> str:
@@ -171,7 +171,7 @@ async def run_sync(
     if connection is None:
         return await _fail(maker, redis, claimed, "Kommo is not connected to this workspace")
     if connection.status is ConnectionStatus.reconnect_required:
-        reason = "Kommo refused our access, reconnect required"
+        reason = RECONNECT_REQUIRED
         if connection.last_error:
             reason = f"{reason}: {connection.last_error}"
         return await _fail(maker, redis, claimed, reason)

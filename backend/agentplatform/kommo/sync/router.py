@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from agentplatform.core.db import SessionDep
 from agentplatform.core.errors import (
+    Conflict,
     Forbidden,
     NotFound,
     RateLimited,
@@ -33,16 +34,17 @@ from agentplatform.kommo.sync.schemas import (
 router = APIRouter(prefix="/tenants/{tenant_id}/integrations/kommo", tags=["kommo-sync"])
 
 ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, RateLimited)
+SYNC_ERRORS = problem_responses(Unauthorized, Forbidden, NotFound, Conflict, RateLimited)
 
 
 @router.post(
-    "/sync", response_model=SyncRuns, status_code=status.HTTP_202_ACCEPTED, responses=ERRORS
+    "/sync", response_model=SyncRuns, status_code=status.HTTP_202_ACCEPTED, responses=SYNC_ERRORS
 )
 async def request_sync(
     ctx: IntegrationsWrite, session: SessionDep, body: SyncRequest | None = None
 ) -> SyncRuns:
     """Syncs the kinds asked for (all by default) from Kommo in the worker; a kind whose run
-    already waits or runs answers that run."""
+    already waits or runs answers that run. 409 when Kommo refused our grant (reconnect)."""
     runs = await sync_service.request_sync_now(
         session,
         ctx.tenant_id,

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentplatform.core.db import utcnow
+from agentplatform.core.errors import Conflict
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.pagination import PageParams, paginate
 from agentplatform.core.scoped import scoped
@@ -37,6 +38,7 @@ from agentplatform.kommo.sync.models import (
 )
 
 SYNC_JOB = "run_kommo_sync"
+RECONNECT_REQUIRED = "Kommo refused our access, reconnect required"
 #: How often the schedule syncs each kind of a connected workspace.
 SYNC_EVERY = timedelta(hours=6)
 
@@ -108,8 +110,10 @@ async def request_sync_now(
     kinds: Sequence[SyncKind] | None,
     requested_by: uuid.UUID | None,
 ) -> list[KommoSyncRun]:
-    """A person's "sync now": the workspace must be connected."""
-    await get_connection(session, tenant_id)
+    """A person's "sync now": the workspace must be connected, with a grant Kommo accepts."""
+    connection = await get_connection(session, tenant_id)
+    if connection.status is ConnectionStatus.reconnect_required:
+        raise Conflict(RECONNECT_REQUIRED)
     return await request_sync(
         session, tenant_id, kinds or ALL_KINDS, SyncReason.manual, requested_by=requested_by
     )
