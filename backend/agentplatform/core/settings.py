@@ -160,6 +160,13 @@ class Settings(BaseSettings):
     # A customer's messages arriving within this many seconds of each other get one answer.
     kommo_reply_quiet_seconds: float = Field(default=2.0, ge=0, le=60)
 
+    # --- Slack ----------------------------------------------------------------------------
+    # Where the bot-token kind posts (`chat.postMessage`); a test points it at a local Slack.
+    slack_api_base_url: str = "https://slack.com/api"
+    # Development and tests only: incoming-webhook URLs on loopback are accepted too (else only
+    # https://hooks.slack.com/...).
+    slack_allow_loopback: bool = False
+
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
