@@ -11,6 +11,7 @@ sent (once: the send is idempotent on the answer's id), an answer sent is never 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
 from typing import Any, Literal
@@ -33,18 +34,24 @@ from agentplatform.core.db import unit_of_work, utcnow
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.scoped import get_scoped, scoped
 from agentplatform.core.settings import Settings
+from agentplatform.kommo.actions.reply import ReplyNotConfigured, send_reply
 from agentplatform.kommo.answering.intake import ANSWER_JOB, answer_job_id
 from agentplatform.kommo.answering.serving import next_opening, open_at
+from agentplatform.kommo.client import KommoError
 from agentplatform.kommo.connection.models import ConnectionStatus
 from agentplatform.kommo.connection.service import find_connection
 from agentplatform.tenancy.models import Tenant
+
+logger = logging.getLogger(__name__)
 
 MAX_ROUNDS = 5
 DELIVERY = "kommo_delivery"
 OUTSIDE_HOURS_REPEAT = timedelta(hours=12)
 STOPPED = "The worker stopped while this answer was being written; it was written again."
 
-Answered = Literal["answered", "delivered", "quiet", "nothing", "outside_hours", "not_connected"]
+Answered = Literal[
+    "answered", "delivered", "not_sent", "quiet", "nothing", "outside_hours", "not_connected"
+]
 
 
 async def _last_answer_at(session: AsyncSession, conversation: Conversation) -> Any:
@@ -190,8 +197,9 @@ async def answer_conversation(
             answer_id = reply.message.id
             outcome = "answered"
         assert answer_id is not None
-        delivered = await deliver(maker, arq, settings, redis, tenant_id, answer_id)
-        if delivered and outcome == "nothing":
+        if not await deliver(maker, arq, settings, redis, tenant_id, answer_id):
+            return "not_sent"  # kept on the message; sent with the conversation's next job
+        if outcome == "nothing":
             outcome = "delivered"
     return outcome
 
@@ -215,15 +223,30 @@ async def deliver(
         connection = await find_connection(session, tenant_id)
         if connection is None:
             return False
-        sent = await send_chat_reply(
-            session,
-            settings,
-            redis,
-            connection,
-            conversation,
-            message.content,
-            key=f"reply:{message.id}",
-        )
-        message.context = {**message.context, DELIVERY: sent}
+        # A reply salesbot works in any channel; without one the chat must be our own channel's.
+        by_salesbot = connection.reply_salesbot_id is not None
+        try:
+            sent = await send_reply(
+                session,
+                maker,
+                settings,
+                redis,
+                connection,
+                lead_id=int(conversation.external_lead_id)
+                if conversation.external_lead_id
+                else None,
+                text=message.content,
+                key=f"reply:{message.id}",
+                chat_id=None if by_salesbot else conversation.external_chat_id,
+                kommo_chat_id=conversation.external_chat_id,
+            )
+        except (KommoError, ReplyNotConfigured) as exc:
+            # Kept for people to see; sent again with the conversation's next answer job.
+            message.error = f"Not sent to Kommo: {exc.detail or exc}"
+            logger.warning("kommo reply not sent", extra={"message_id": str(message.id)})
+            return False
+        record = {"via": sent.via, "message_id": sent.message_id, "at": utcnow().isoformat()}
+        message.context = {**message.context, DELIVERY: record}
+        message.error = None
         await session.flush()
         return True
