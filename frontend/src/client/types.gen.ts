@@ -344,7 +344,7 @@ export type AgentSummary = {
 /**
  * AgentTool
  */
-export type AgentTool = 'knowledge_search' | 'memory_lookup' | 'move_stage' | 'add_note' | 'create_task' | 'update_field' | 'handoff';
+export type AgentTool = 'knowledge_search' | 'memory_lookup' | 'move_stage' | 'add_note' | 'create_task' | 'update_field' | 'add_tags' | 'handoff';
 
 /**
  * AgentUpdate
@@ -663,6 +663,12 @@ export type ChatRequest = {
      * Continue this conversation; a new one is started without it
      */
     conversation_id?: string | null;
+    /**
+     * Kommo Lead Id
+     *
+     * Test mode only: talk as this Kommo lead. The agent sees the lead's CRM facts and its actions are dry runs against it (nothing is changed in Kommo)
+     */
+    kommo_lead_id?: number | null;
     /**
      * Message
      */
