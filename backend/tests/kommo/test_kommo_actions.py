@@ -108,6 +108,7 @@ async def test_move_stage_by_name_or_id_and_an_unknown_stage_fails_clearly(
 
     moved = await run(db, tenant, env, "move_stage", lead["id"], stage=" proposal ")
     assert moved.outcome == "done", moved.detail
+    assert moved.detail == 'The lead was moved to the stage "Proposal" of "Sales"'
     assert moved.request == {
         "method": "PATCH",
         "path": f"/api/v4/leads/{lead['id']}",
@@ -289,6 +290,16 @@ async def test_kommo_errors_are_failed_outcomes_and_a_failed_key_may_run_again(
         db, tenant, CrmAction("add_note", {"text": "x"}, None), dry_run=False, env=env
     )
     assert (no_lead.outcome, no_lead.detail) == ("failed", "This conversation has no Kommo lead")
+
+
+async def test_a_revoked_token_is_a_failed_outcome_asking_to_reconnect(
+    db: AsyncSession, tenant: uuid.UUID, env: CrmEnv, kommo: KommoSimulator
+) -> None:
+    kommo.uninstall().result(timeout=10)  # the integration was disabled: the token is revoked
+    revoked = await run(db, tenant, env, "add_note", first_lead(kommo)["id"], text="Hello")
+    assert revoked.outcome == "failed"
+    assert revoked.detail.endswith("reconnect Kommo")
+    assert kommo.state.notes == {}
 
 
 async def test_a_connection_to_reconnect_sends_nothing(

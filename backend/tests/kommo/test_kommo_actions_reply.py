@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from agentplatform.chat.crm import CrmEnv, lead_facts
 from agentplatform.core.settings import Settings
 from agentplatform.kommo.actions.reply import (
     ReplyNotConfigured,
@@ -115,5 +116,8 @@ async def test_a_reply_through_a_salesbot_writes_the_field_then_runs_the_bot(
     )
     assert again.already_sent
     assert len(kommo.state.salesbot_runs) == 1
+    facts = await lead_facts(db, tenant, str(lead["id"]), env=CrmEnv(settings, redis))
+    assert "Interest: Premium" in facts
+    assert not any("Hello Jane" in line for line in facts)  # the reply field is not a fact
     with pytest.raises(ReplyNotConfigured):  # a salesbot needs the lead
         await send_reply(db, settings, redis, connection, lead_id=None, text="Hi", key="r2")

@@ -38,7 +38,10 @@ def _field_line(value: CustomFieldValue, names: Directory) -> str | None:
     return f"{name}: {', '.join(shown)}"[:MAX_VALUE_CHARS]
 
 
-def lead_lines(lead: Lead, names: Directory, contact_name: str | None) -> list[str]:
+def lead_lines(
+    lead: Lead, names: Directory, contact_name: str | None, *, hidden: frozenset[int] = frozenset()
+) -> list[str]:
+    """`hidden`: fields not shown (the field replies are written into for a salesbot)."""
     pipeline = names.pipeline(lead.pipeline_id)
     stage = names.stage(lead.pipeline_id, lead.status_id)
     lines = [f"Lead: {lead.name or 'unnamed'} (Kommo lead {lead.id})"]
@@ -54,14 +57,25 @@ def lead_lines(lead: Lead, names: Directory, contact_name: str | None) -> list[s
     tags = [tag.name for tag in lead.embedded.tags]
     if tags:
         lines.append(f"Tags: {', '.join(tags)}")
-    fields = [_field_line(v, names) for v in lead.custom_fields_values or ()]
+    fields = [
+        _field_line(v, names)
+        for v in lead.custom_fields_values or ()
+        if v.field_id is None or v.field_id not in hidden
+    ]
     lines += [line for line in fields if line][:MAX_FIELDS]
     if contact_name:
         lines.append(f"Main contact: {contact_name}")
     return lines
 
 
-async def facts_of(client: KommoClient, redis: Redis, account_id: int, lead_id: int) -> list[str]:
+async def facts_of(
+    client: KommoClient,
+    redis: Redis,
+    account_id: int,
+    lead_id: int,
+    *,
+    hidden: frozenset[int] = frozenset(),
+) -> list[str]:
     lead = await client.get_lead(lead_id)
     if lead is None:
         return []
@@ -69,4 +83,4 @@ async def facts_of(client: KommoClient, redis: Redis, account_id: int, lead_id: 
     contacts = lead.embedded.contacts
     main = next((c for c in contacts if c.is_main), contacts[0] if contacts else None)
     contact = await client.get_contact(main.id) if main is not None else None
-    return lead_lines(lead, names, contact.name if contact else None)
+    return lead_lines(lead, names, contact.name if contact else None, hidden=hidden)

@@ -128,7 +128,7 @@ class KommoGateway:
                     detail = ledger.kommo_failure(exc)
                     await ledger.finish(session, row, ActionOutcome.failed, detail, exc.detail)
                     return result("failed", detail, request)
-                detail = _done(action)
+                detail = planned.done
                 await ledger.finish(session, row, ActionOutcome.done, detail, answer)
                 return result("done", detail, request)
         except KommoError as exc:  # reading the lead or the names
@@ -172,29 +172,15 @@ class KommoGateway:
             return []
         try:
             async with kommo_client(connection, env.settings, env.redis) as (client, redis):
-                return await facts_of(client, redis, connection.account_id, number)
+                reply_field = connection.reply_field_id
+                hidden = frozenset() if reply_field is None else frozenset({reply_field})
+                return await facts_of(client, redis, connection.account_id, number, hidden=hidden)
         except KommoError as exc:
             logger.warning(
                 "the lead's facts could not be read from Kommo",
                 extra={"tenant_id": str(tenant_id), "lead_id": lead_id, "error": exc.title},
             )
             return []
-
-
-def _done(action: CrmAction) -> str:
-    args = action.arguments
-    match action.kind:
-        case "move_stage":
-            return f"The lead was moved to {args['stage']}"
-        case "add_note":
-            return "The note was added to the lead"
-        case "create_task":
-            return "The task was created for the lead's salesperson"
-        case "update_field":
-            return f"The field {args['field']} was set"
-        case "add_tags":
-            return "The tags were added to the lead"
-    return "Done"
 
 
 GATEWAY = KommoGateway()

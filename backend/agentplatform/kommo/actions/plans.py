@@ -30,6 +30,7 @@ class KommoRequest:
     method: str
     path: str
     json: Any
+    done: str = "Done"  # what it did, for the agent
 
     def as_record(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "json": self.json}
@@ -55,12 +56,13 @@ def move_stage(lead: Lead, names: Directory, stage: str) -> KommoRequest:
             f"its stages are {_names([s.name for s in statuses])}"
         )
     body = {"status_id": found.id, "pipeline_id": pipeline.id}
-    return KommoRequest("PATCH", f"/api/v4/leads/{lead.id}", body)
+    done = f'The lead was moved to the stage "{found.name}" of "{pipeline.name}"'
+    return KommoRequest("PATCH", f"/api/v4/leads/{lead.id}", body, done)
 
 
 def add_note(lead: Lead, text: str) -> KommoRequest:
     note = {"entity_id": lead.id, "note_type": "common", "params": {"text": text}}
-    return KommoRequest("POST", "/api/v4/leads/notes", [note])
+    return KommoRequest("POST", "/api/v4/leads/notes", [note], "The note was added to the lead")
 
 
 def create_task(
@@ -85,7 +87,9 @@ def create_task(
     }
     if lead.responsible_user_id:
         task["responsible_user_id"] = lead.responsible_user_id
-    return KommoRequest("POST", "/api/v4/tasks", [task])
+    when = datetime.fromtimestamp(due, UTC).isoformat(timespec="minutes")
+    done = f"The task was created for the lead's salesperson, due {when}"
+    return KommoRequest("POST", "/api/v4/tasks", [task], done)
 
 
 def update_field(lead: Lead, names: Directory, field_ref: str, value: str) -> KommoRequest:
@@ -97,7 +101,8 @@ def update_field(lead: Lead, names: Directory, field_ref: str, value: str) -> Ko
         )
     values = field_values(found, value)
     body = {"custom_fields_values": [{"field_id": found.id, "values": values}]}
-    return KommoRequest("PATCH", f"/api/v4/leads/{lead.id}", body)
+    done = f'The field "{found.name}" was set'
+    return KommoRequest("PATCH", f"/api/v4/leads/{lead.id}", body, done)
 
 
 def _enum(found: CustomField, choice: str) -> dict[str, Any]:
@@ -170,4 +175,5 @@ def add_tags(lead: Lead, tags: list[str]) -> KommoRequest | None:
         return None
     kept = [{"id": t.id, "name": t.name} if t.id else {"name": t.name} for t in current]
     body = {"_embedded": {"tags": kept + [{"name": name} for name in new]}}
-    return KommoRequest("PATCH", f"/api/v4/leads/{lead.id}", body)
+    done = f"The lead was tagged {', '.join(new)}"
+    return KommoRequest("PATCH", f"/api/v4/leads/{lead.id}", body, done)
