@@ -55,12 +55,14 @@ async def test_a_reply_through_the_chats_api_reaches_the_chat_once(
         key="reply:msg-1",
         chat_id="conv-42",
         receiver_id="client-42",
+        kommo_chat_id="kommo-chat-1",
     )
     assert (sent.via, sent.message_id, sent.already_sent) == ("chats_api", "reply:msg-1", False)
     assert f"{channel.channel_id}_{kommo.state.amojo_id}" in channel.scopes  # connected on use
     message = channel.messages["reply:msg-1"]
     assert message["message"] == {"type": "text", "text": "The premium plan is $49 a month."}
     assert message["sender"]["ref_id"] == channel.bot_id
+    assert message["conversation_ref_id"] == "kommo-chat-1"
     assert (message["conversation_id"], message["receiver"]) == ("conv-42", {"id": "client-42"})
     assert sent.request["json"]["payload"] == message
 

@@ -1,8 +1,11 @@
 """The agent's answer sent to the client in Kommo, once per key.
 
 Through the Chats API when the integration owns a channel (settings `kommo_chats_channel_id`,
-`..._secret`, `..._bot_id`) and the conversation is one of its chats: the message is posted as
-the channel's bot (`sender.ref_id` = the bot id, `msgid` = the key, which amojo deduplicates).
+`..._secret`, `..._bot_id`) and the conversation is one of its chats (`chat_id`: the channel's
+conversation id; `receiver_id`: the client's id there, default `chat_id`; `kommo_chat_id`:
+Kommo's chat id, when known): the message is posted as the channel's bot (`sender.ref_id` = the
+bot id, `msgid` = the key, which amojo deduplicates). A chat of another channel (WhatsApp of
+another integration) cannot be written to this way: give no `chat_id` for it.
 The channel is connected to the account on first use (`scope_id` = `{channel_id}_{amojo_id}`).
 
 Otherwise through a salesbot (API.md §5.2): the text is written into the lead field
@@ -89,6 +92,7 @@ async def send_reply(
     key: str,
     chat_id: str | None = None,
     receiver_id: str | None = None,
+    kommo_chat_id: str | None = None,
 ) -> SentReply:
     channel = _channel(settings)
     chat = (
@@ -107,6 +111,8 @@ async def send_reply(
         return _sent(before.request, before.response, text, already=True)
     if chat is not None:
         request = _chat_message(chat[0], chat[1], chat[2], receiver_id, text, key)
+        if kommo_chat_id:
+            request["json"]["payload"]["conversation_ref_id"] = kommo_chat_id
     else:
         request = _salesbot_steps(connection, lead_id or 0, text)
     row, done = await ledger.claim(
