@@ -5,6 +5,7 @@ short lines."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from agentplatform.chat.crm import ActionResult, CrmAction, CrmEnv, gateway_for, lead_facts
+from agentplatform.core.db import create_sessionmaker
 from agentplatform.core.settings import Settings
 from agentplatform.kommo.actions.gateway import GATEWAY
 from agentplatform.kommo.actions.models import ActionOutcome, KommoAction
@@ -21,7 +23,7 @@ from agentplatform.kommo.connection.service import save_connection
 from agentplatform.kommo.simulator import KommoSimulator
 from arq import ArqRedis
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tests.factories import create_owner
 
@@ -336,3 +338,28 @@ async def test_lead_facts_are_short_named_lines_and_names_are_cached(
     assert kommo.count("/api/v4/users") == 1
     assert await lead_facts(db, tenant, "999", env=env) == []
     assert await lead_facts(db, tenant, "not a number", env=env) == []
+
+
+async def test_two_runs_of_one_key_at_once_send_once(
+    live_client: object,  # its app empties the tables this test commits to
+    engine: AsyncEngine,
+    settings: Settings,
+    redis: ArqRedis,
+    kommo: KommoSimulator,
+    kommo_client: KommoClient,
+) -> None:
+    maker = create_sessionmaker(engine)
+    async with maker() as session:
+        tenant = await connect(session, settings, kommo, kommo_client)
+        await session.commit()
+    lead = first_lead(kommo)
+    env = CrmEnv(settings, redis)
+
+    async def once() -> ActionResult:
+        async with maker() as session, session.begin():
+            return await run(session, tenant, env, "add_note", lead["id"], key="m:c", text="Hi")
+
+    results = await asyncio.gather(once(), once())
+    assert sorted(r.detail.startswith("Already done") for r in results) == [False, True]
+    assert kommo.count("/api/v4/leads/notes", method="POST") == 1
+    assert len(kommo.state.notes) == 1
