@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.core.settings import Settings
 
@@ -54,10 +54,12 @@ class ActionResult:
 
 @dataclass(frozen=True)
 class CrmEnv:
-    """What a gateway may use besides the session: the process's settings and Redis."""
+    """What a gateway may use besides the session: the process's settings, Redis, and sessions
+    of its own (a refreshed OAuth token is committed at once, whatever the turn does)."""
 
     settings: Settings
     redis: Redis | None
+    maker: async_sessionmaker[AsyncSession] | None = None
 
 
 class CrmGateway(Protocol):

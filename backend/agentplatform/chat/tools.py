@@ -205,7 +205,7 @@ class ToolRunner:
                 return ToolRun(call.id, call.name, values, "ok", result)
             key = f"{self.message_id}:{call.id}" if self.message_id and call.id else None
             action = crm.CrmAction(call.name, values, self.lead_id, key)  # type: ignore[arg-type]
-            env = crm.CrmEnv(self.settings, self.arq)
+            env = crm.CrmEnv(self.settings, self.arq, self.maker)
             outcome = await crm.run_action(session, self.tenant_id, action, test=self.test, env=env)
             status = "failed" if outcome.outcome == "failed" else "ok"
             return ToolRun(call.id, call.name, values, status, outcome.detail, outcome.as_record())

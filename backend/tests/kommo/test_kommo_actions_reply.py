@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from agentplatform.chat.crm import CrmEnv, lead_facts
+from agentplatform.core.db import create_sessionmaker
 from agentplatform.core.settings import Settings
 from agentplatform.kommo.actions.reply import (
     ReplyNotConfigured,
@@ -18,9 +19,14 @@ from agentplatform.kommo.connection.service import get_connection
 from agentplatform.kommo.simulator import KommoSimulator
 from arq import ArqRedis
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.kommo.test_kommo_actions import connect, first_lead
+
+
+@pytest.fixture
+def maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)  # for a token refresh (a long-lived token needs none)
 
 
 @pytest.fixture
@@ -31,7 +37,12 @@ async def tenant(
 
 
 async def test_a_reply_through_the_chats_api_reaches_the_chat_once(
-    db: AsyncSession, settings: Settings, redis: ArqRedis, kommo: KommoSimulator, tenant: uuid.UUID
+    db: AsyncSession,
+    maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    redis: ArqRedis,
+    kommo: KommoSimulator,
+    tenant: uuid.UUID,
 ) -> None:
     channel = kommo.register_chat_channel()
     with_channel = settings.model_copy(
@@ -47,6 +58,7 @@ async def test_a_reply_through_the_chats_api_reaches_the_chat_once(
 
     sent = await send_reply(
         db,
+        maker,
         with_channel,
         redis,
         connection,
@@ -69,6 +81,7 @@ async def test_a_reply_through_the_chats_api_reaches_the_chat_once(
     posted = kommo.count("/v2/origin/custom", method="POST")
     again = await send_reply(
         db,
+        maker,
         with_channel,
         redis,
         connection,
@@ -82,12 +95,19 @@ async def test_a_reply_through_the_chats_api_reaches_the_chat_once(
 
 
 async def test_a_reply_through_a_salesbot_writes_the_field_then_runs_the_bot(
-    db: AsyncSession, settings: Settings, redis: ArqRedis, kommo: KommoSimulator, tenant: uuid.UUID
+    db: AsyncSession,
+    maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    redis: ArqRedis,
+    kommo: KommoSimulator,
+    tenant: uuid.UUID,
 ) -> None:
     connection = await get_connection(db, tenant)
     lead = first_lead(kommo)
     with pytest.raises(ReplyNotConfigured):
-        await send_reply(db, settings, redis, connection, lead_id=lead["id"], text="Hi", key="r1")
+        await send_reply(
+            db, maker, settings, redis, connection, lead_id=lead["id"], text="Hi", key="r1"
+        )
     field_id = kommo.state.next_id()
     kommo.state.custom_fields["leads"][field_id] = {
         "id": field_id,
@@ -102,7 +122,7 @@ async def test_a_reply_through_a_salesbot_writes_the_field_then_runs_the_bot(
     connection = await configure_salesbot_reply(db, tenant, bot_id=565, field_id=field_id)
 
     sent = await send_reply(
-        db, settings, redis, connection, lead_id=lead["id"], text="Hello Jane!", key="r1"
+        db, maker, settings, redis, connection, lead_id=lead["id"], text="Hello Jane!", key="r1"
     )
     assert (sent.via, sent.message_id) == ("salesbot", None)
     (run,) = kommo.state.salesbot_runs
@@ -114,7 +134,7 @@ async def test_a_reply_through_a_salesbot_writes_the_field_then_runs_the_bot(
         "/api/v2/salesbot/run",
     ]
     again = await send_reply(
-        db, settings, redis, connection, lead_id=lead["id"], text="Hello Jane!", key="r1"
+        db, maker, settings, redis, connection, lead_id=lead["id"], text="Hello Jane!", key="r1"
     )
     assert again.already_sent
     assert len(kommo.state.salesbot_runs) == 1
@@ -122,4 +142,4 @@ async def test_a_reply_through_a_salesbot_writes_the_field_then_runs_the_bot(
     assert "Interest: Premium" in facts
     assert not any("Hello Jane" in line for line in facts)  # the reply field is not a fact
     with pytest.raises(ReplyNotConfigured):  # a salesbot needs the lead
-        await send_reply(db, settings, redis, connection, lead_id=None, text="Hi", key="r2")
+        await send_reply(db, maker, settings, redis, connection, lead_id=None, text="Hi", key="r2")

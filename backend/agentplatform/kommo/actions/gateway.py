@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from agentplatform.chat.crm import ActionResult, CrmAction, CrmEnv, Outcome, describe
 from agentplatform.core.redis import create_redis
@@ -33,9 +33,21 @@ from agentplatform.kommo.connection.service import find_connection, open_client
 logger = logging.getLogger(__name__)
 
 
+def sessions(session: AsyncSession, env: CrmEnv) -> async_sessionmaker[AsyncSession]:
+    """The process's sessionmaker, or one on the session's engine (for a token refresh)."""
+    if env.maker is not None:
+        return env.maker
+    bind = session.bind
+    assert isinstance(bind, AsyncEngine | AsyncConnection), "a session bound to a database"
+    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
+
+
 @asynccontextmanager
 async def kommo_client(
-    connection: KommoConnection, settings: Settings, redis: Redis | None
+    connection: KommoConnection,
+    settings: Settings,
+    redis: Redis | None,
+    maker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[tuple[KommoClient, Redis]]:
     """A client on the account; on the process's Redis, or a short-lived one when it has none."""
     own = redis is None
@@ -43,7 +55,7 @@ async def kommo_client(
         raise RuntimeError("Kommo's client needs Redis (the account's shared rate limit)")
     shared = create_redis(settings.redis_url or "") if redis is None else redis
     try:
-        async with open_client(connection, settings, shared) as client:
+        async with open_client(connection, settings, shared, maker) as client:
             assert isinstance(client, KommoClient)
             yield client, shared
     finally:
@@ -104,7 +116,8 @@ class KommoGateway:
             if before is not None:
                 return result("done", f"Already done: {before.detail}", before.request)
         try:
-            async with kommo_client(connection, env.settings, env.redis) as (client, redis):
+            maker = sessions(session, env)
+            async with kommo_client(connection, env.settings, env.redis, maker) as (client, redis):
                 lead = await _lead(client, lead_id)
                 if lead is None:
                     return result("failed", f"Lead {lead_id} was not found in Kommo", {})
@@ -171,7 +184,8 @@ class KommoGateway:
         if number is None or connection is None:
             return []
         try:
-            async with kommo_client(connection, env.settings, env.redis) as (client, redis):
+            maker = sessions(session, env)
+            async with kommo_client(connection, env.settings, env.redis, maker) as (client, redis):
                 reply_field = connection.reply_field_id
                 hidden = frozenset() if reply_field is None else frozenset({reply_field})
                 return await facts_of(client, redis, connection.account_id, number, hidden=hidden)

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import httpx
 import orjson
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.core.errors import ProblemError
 from agentplatform.core.settings import Settings
@@ -83,6 +83,7 @@ def _channel(settings: Settings) -> _Channel | None:
 
 async def send_reply(
     session: AsyncSession,
+    maker: async_sessionmaker[AsyncSession],
     settings: Settings,
     redis: Redis | None,
     connection: KommoConnection,
@@ -124,7 +125,7 @@ async def send_reply(
         if chat is not None:
             answer = await _post_message(chat[0], chat[1], request)
         else:
-            answer = await _run_salesbot(connection, settings, redis, request)
+            answer = await _run_salesbot(connection, settings, redis, maker, request)
     except KommoError as exc:
         detail = ledger.kommo_failure(exc)
         await ledger.finish(session, row, ActionOutcome.failed, detail, exc.detail)
@@ -250,10 +251,14 @@ def _salesbot_steps(connection: KommoConnection, lead_id: int, text: str) -> dic
 
 
 async def _run_salesbot(
-    connection: KommoConnection, settings: Settings, redis: Redis | None, request: dict[str, Any]
+    connection: KommoConnection,
+    settings: Settings,
+    redis: Redis | None,
+    maker: async_sessionmaker[AsyncSession],
+    request: dict[str, Any],
 ) -> Any:
     answers = []
-    async with kommo_client(connection, settings, redis) as (client, _):
+    async with kommo_client(connection, settings, redis, maker) as (client, _):
         for step in request["steps"]:
             answers.append(await client.request(step["method"], step["path"], json=step["json"]))
     return {"steps": answers}
