@@ -1,7 +1,7 @@
 """kommo actions: what agents sent to Kommo, once per idempotency key; salesbot replies
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-04 20:00:00.000000
 
 `kommo_action`: one row per idempotency key (a message's tool call, a reply) with the request
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0018"
-down_revision: str | None = "0013"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
