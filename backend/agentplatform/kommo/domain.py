@@ -12,6 +12,8 @@ from agentplatform.chat.crm import register_gateway
 from agentplatform.core.domain import Domain
 from agentplatform.kommo.actions import models as action_models
 from agentplatform.kommo.actions.gateway import GATEWAY
+from agentplatform.kommo.answering import tasks as answering_tasks
+from agentplatform.kommo.answering.intake import ANSWER_JOB
 from agentplatform.kommo.connection import models as connection_models
 from agentplatform.kommo.connection.router import hooks as connection_hooks
 from agentplatform.kommo.connection.router import router as connection_router
@@ -27,7 +29,16 @@ DOMAIN = Domain(
     name="kommo",
     routers=(connection_router, connection_hooks, sync_router),
     models=(connection_models, sync_models, action_models),
-    functions=(func(sync_tasks.run_kommo_sync, name="run_kommo_sync", timeout=1800),),
+    functions=(
+        func(sync_tasks.run_kommo_sync, name="run_kommo_sync", timeout=1800),
+        # No result kept: the conversation's job id is free for its next answer at once.
+        func(
+            answering_tasks.kommo_answer_conversation,
+            name=ANSWER_JOB,
+            timeout=600,
+            keep_result=0,
+        ),
+    ),
     cron_jobs=(
         cron(
             sync_tasks.schedule_kommo_syncs,
@@ -36,6 +47,13 @@ DOMAIN = Domain(
             second=50,
             unique=True,
             timeout=300,
+        ),
+        cron(
+            answering_tasks.sweep_unanswered,
+            name="sweep_unanswered_kommo",
+            second=40,  # every minute, off the work sweep's second
+            unique=True,
+            timeout=120,
         ),
     ),
     scopes=(INTEGRATIONS_READ, INTEGRATIONS_WRITE),
