@@ -1,7 +1,27 @@
-"""Kommo as a domain: the connection's table; OAuth, webhook intake, syncs and actions register
-their routers, tables and jobs here."""
+"""Kommo as a domain: the connection's table and webhook intake (its routes, table, jobs and
+kind of work); OAuth, syncs and actions register theirs here too."""
+
+from arq import func
 
 from agentplatform.core.domain import Domain
 from agentplatform.kommo.connection import models as connection_models
+from agentplatform.kommo.deps import INTEGRATIONS_READ
+from agentplatform.kommo.webhooks import models as webhooks_models
+from agentplatform.kommo.webhooks import tasks as webhooks_tasks
+from agentplatform.kommo.webhooks.processing import WEBHOOK_EVENTS
+from agentplatform.kommo.webhooks.router import events_router, hooks_router
 
-DOMAIN = Domain(name="kommo", models=(connection_models,))
+DOMAIN = Domain(
+    name="kommo",
+    routers=(hooks_router, events_router),
+    models=(connection_models, webhooks_models),
+    functions=(
+        func(
+            webhooks_tasks.process_kommo_webhook_event,
+            name="process_kommo_webhook_event",
+            timeout=300,
+        ),
+    ),
+    scopes=(INTEGRATIONS_READ,),
+    work_kinds=(WEBHOOK_EVENTS,),
+)
