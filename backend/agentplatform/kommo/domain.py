@@ -1,7 +1,7 @@
 """Kommo as a domain: the connection's table and webhook intake (its routes, table, jobs and
 kind of work); OAuth, syncs and actions register theirs here too."""
 
-from arq import func
+from arq import cron, func
 
 from agentplatform.core.domain import Domain
 from agentplatform.kommo.connection import models as connection_models
@@ -20,6 +20,16 @@ DOMAIN = Domain(
             webhooks_tasks.process_kommo_webhook_event,
             name="process_kommo_webhook_event",
             timeout=300,
+        ),
+    ),
+    cron_jobs=(
+        cron(
+            webhooks_tasks.reconcile_kommo_events,
+            name="reconcile_kommo_events",
+            minute=set(range(2, 60, 5)),  # every five minutes, off the other sweeps' minutes
+            second=40,
+            unique=True,
+            timeout=600,
         ),
     ),
     scopes=(INTEGRATIONS_READ,),

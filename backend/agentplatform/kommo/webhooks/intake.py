@@ -60,7 +60,7 @@ class Stored:
     ignored: int  # stored as ignored (a kind nothing handles)
 
 
-def _row(connection: KommoConnection, event: Event) -> dict[str, Any]:
+def _row(connection: KommoConnection, event: Event, deliveries: int) -> dict[str, Any]:
     entity_type, entity_id = event.subject
     unhandled = isinstance(event, UnhandledEvent)
     return {
@@ -77,6 +77,7 @@ def _row(connection: KommoConnection, event: Event) -> dict[str, Any]:
         "detail": NOT_HANDLED if unhandled else None,
         "processed_at": utcnow() if unhandled else None,
         "payload": dump_event(event),
+        "deliveries": deliveries,
     }
 
 
@@ -88,10 +89,11 @@ async def store_events(
     count_repeats: bool = True,
 ) -> Stored:
     """Stores the events not stored yet (a repeat counts one more delivery, unless
-    `count_repeats` is off: the reconciliation found it, Kommo did not send it again)."""
+    `count_repeats` is off: the reconciliation found it, Kommo did not send it; its new rows
+    have no delivery)."""
     rows: dict[str, dict[str, Any]] = {}
     for event in events:  # one statement may not touch a row twice
-        row = _row(connection, event)
+        row = _row(connection, event, 1 if count_repeats else 0)
         rows.setdefault(row["dedup_key"], row)
     if not rows:
         return Stored([], 0, 0)

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from agentplatform.core import work
-from agentplatform.kommo.webhooks import processing
+from agentplatform.kommo.webhooks import processing, reconcile
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +20,8 @@ async def process_kommo_webhook_event(ctx: dict[str, Any], event_id: str) -> str
     except Exception as exc:
         # The event is back in the queue and says why; try again when it is due.
         raise work.retry_job(ctx.get("job_try", 1)) from exc
+
+
+async def reconcile_kommo_events(ctx: dict[str, Any]) -> int:
+    """Stores the events Kommo logged but no webhook brought (see `reconcile`)."""
+    return await reconcile.reconcile_all(ctx["sessionmaker"], ctx["settings"], ctx["redis"])
