@@ -81,6 +81,22 @@ def _row(connection: KommoConnection, event: Event, deliveries: int) -> dict[str
     }
 
 
+_TABLE = cast(Table, KommoWebhookEvent.__table__)
+_KEYS = [_TABLE.c.tenant_id, _TABLE.c.dedup_key]
+# The rows a statement created (not ones it updated): PostgreSQL's xmax is 0 for those.
+_RETURNING = (
+    _TABLE.c.id,
+    _TABLE.c.status,
+    (literal_column("xmax") == literal_column("0")).label("inserted"),
+)
+_COUNTING_INSERT = (
+    insert(_TABLE)
+    .on_conflict_do_update(index_elements=_KEYS, set_={"deliveries": _TABLE.c.deliveries + 1})
+    .returning(*_RETURNING)
+)
+_QUIET_INSERT = insert(_TABLE).on_conflict_do_nothing(index_elements=_KEYS).returning(*_RETURNING)
+
+
 async def store_events(
     session: AsyncSession,
     connection: KommoConnection,
@@ -97,20 +113,9 @@ async def store_events(
         rows.setdefault(row["dedup_key"], row)
     if not rows:
         return Stored([], 0, 0)
-    table = cast(Table, KommoWebhookEvent.__table__)
-    stmt = insert(table).values(list(rows.values()))
-    keys = [table.c.tenant_id, table.c.dedup_key]
-    if count_repeats:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys, set_={"deliveries": table.c.deliveries + 1}
-        )
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    # The rows this statement created (not ones it updated): PostgreSQL's xmax is 0 for those.
-    inserted = literal_column("xmax") == literal_column("0")
-    result = await session.execute(
-        stmt.returning(table.c.id, table.c.status, inserted.label("inserted"))
-    )
+    stmt = _COUNTING_INSERT if count_repeats else _QUIET_INSERT
+    # executemany with RETURNING: one statement compiled once (and cached), rows batched.
+    result = await session.execute(stmt, list(rows.values()))
     new, repeated, ignored = [], 0, 0
     for row_id, status, was_inserted in result.all():
         if not was_inserted:
