@@ -69,6 +69,7 @@ async def _claim(
         except ValueError as exc:  # a payload stored by an older parser, say
             row.status = WebhookEventStatus.failed
             row.last_error = f"The stored event cannot be read: {exc}"[:2000]
+            row.processed_at = utcnow()
             return WebhookEventStatus.failed.value
 
 
@@ -91,7 +92,9 @@ async def process_event(
                 outcome = dispatch.Outcome.ignored(f"No handler for {event.kind}")
             else:
                 context = dispatch.HandlerContext(session, settings, redis)
-                outcome = await handler(context, held.tenant_id, event)
+                every = work.beat_every(settings)  # a slow handler is not taken for dead
+                async with work.kept_alive(maker, WEBHOOK_EVENTS, held, every):
+                    outcome = await handler(context, held.tenant_id, event)
             row = await work.update_claimed(
                 session,
                 WEBHOOK_EVENTS,
