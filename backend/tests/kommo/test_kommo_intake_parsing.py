@@ -188,7 +188,7 @@ def test_a_stage_change_reads_as_kommo_documents_it() -> None:
     )
     assert [t.name for t in event.tags] == ["ai-agent"]
     assert event.subject == ("lead", "25399013")
-    assert event.dedup_key == "lead.status:25399013:1726572758"
+    assert event.dedup_key == "lead.status:25399013:1726572758:67548619"
     assert event.own is False
     assert load_event(orjson.loads(orjson.dumps(dump_event(event)))) == event
 
@@ -329,6 +329,15 @@ def test_the_same_change_has_one_dedup_key_and_the_next_another() -> None:
         body_of(*ACCOUNT, STATUS_LEAD.replace("=1726572758", "=1726572999"))
     ).events[0]
     assert first.dedup_key == again.dedup_key != later.dedup_key
+    # Two moves within one second are two events; so are two different updates.
+    moved_on = parse_delivery(
+        body_of(*ACCOUNT, STATUS_LEAD.replace("[status_id]=67548619", "[status_id]=142"))
+    ).events[0]
+    assert moved_on.dedup_key == "lead.status:25399013:1726572758:142"
+    update = STATUS_LEAD.replace("[status]", "[update]")
+    renamed = update.replace("=Website enquiry", "=Website enquiry (VIP)")
+    updates = [parse_delivery(body_of(*ACCOUNT, u)).events[0] for u in (update, update, renamed)]
+    assert updates[0].dedup_key == updates[1].dedup_key != updates[2].dedup_key
     # Without a version field (a delete sends little), the fields themselves are the version.
     gone = "leads[delete][0][id]=5\nleads[delete][0][status_id]=1\nleads[delete][0][pipeline_id]=2"
     one = parse_delivery(body_of(*ACCOUNT, gone)).events[0]

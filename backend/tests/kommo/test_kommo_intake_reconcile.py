@@ -83,7 +83,7 @@ async def test_missed_webhooks_are_stored_from_the_log_once(
 
     async with maker() as session:
         rows = {
-            r.dedup_key.rsplit(":", 1)[0]: r
+            f"{r.kind}:{r.entity_id}" if r.kind.startswith("lead.") else r.kind: r
             for r in await session.scalars(select(KommoWebhookEvent))
         }
         connection = await session.get(KommoConnection, connected.connection_id)

@@ -5,8 +5,9 @@ account it came from, whether our own integration caused it (`own`: handlers ski
 agent's own messages and changes never wake the agent again) and its `dedup_key`: the kind, the
 entity and a version that stays the same when Kommo sends the same change again (its retries, a
 batch repeated, two subscriptions) and differs for the next change. The version is the field
-Kommo advises (`last_modified`/`updated_at` of a lead, contact, company or task; a message's id;
-a note's id); an event without one uses a digest of its own fields.
+Kommo advises (`last_modified`/`updated_at` of a lead, contact, company or task, with what the
+change was, see `_Record`; a message's id; a note's id); an event without one uses a digest of
+its own fields.
 
 Values arrive as strings; empty strings are "no value". The models ignore fields they do not
 name, so a field Kommo adds one day is no error.
@@ -102,11 +103,13 @@ def digest(value: object) -> str:
 
 
 class _Record(Event):
-    """A lead, contact or company as the account webhooks send it."""
+    """A lead, contact or company as the account webhooks send it.
 
-    @property
-    def entity_type(self) -> str:
-        return self.kind.split(".", 1)[0]
+    Its version is the `last_modified` second, and, for the kinds that say what changed, what
+    it changed to: a stage (`lead.status`), a responsible (`*.responsible`), or a digest of the
+    fields (`*.update`). So two changes within one second are two events, while a retry (the
+    same body) is one; `lead.status` and `*.responsible` keep keys the events log can rebuild
+    (`reconcile`)."""
 
     id: int
     name: OptStr = None
@@ -121,13 +124,24 @@ class _Record(Event):
     tags: list[TagItem] = []
 
     @property
+    def entity_type(self) -> str:
+        return self.kind.split(".", 1)[0]
+
+    @property
     def subject(self) -> tuple[str, str]:
         return self.entity_type, str(self.id)
 
     @property
     def version(self) -> str:
         stamp = self.last_modified or self.updated_at
-        return str(stamp) if stamp else super().version
+        if not stamp:
+            return super().version
+        action = self.kind.rsplit(".", 1)[-1]
+        if action == "responsible":
+            return f"{stamp}:{self.responsible_user_id or ''}"
+        if action == "update":
+            return f"{stamp}:{super().version}"
+        return str(stamp)
 
 
 class LeadEvent(_Record):
@@ -137,6 +151,12 @@ class LeadEvent(_Record):
     pipeline_id: OptInt = None
     old_pipeline_id: OptInt = None
     price: OptInt = None
+
+    @property
+    def version(self) -> str:
+        if self.kind == "lead.status" and (self.last_modified or self.updated_at):
+            return f"{self.last_modified or self.updated_at}:{self.status_id or ''}"
+        return super().version
 
 
 class ContactEvent(_Record):
