@@ -19,7 +19,7 @@ from agentplatform.kommo.webhooks import dispatch
 from agentplatform.kommo.webhooks.models import KommoWebhookEvent, WebhookEventStatus
 from httpx import AsyncClient
 from pydantic import SecretStr
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import login
@@ -190,3 +190,26 @@ async def test_chats_deliveries_must_carry_the_channels_signature(
         stored = list(await session.scalars(select(KommoWebhookEvent)))
     by_status = sorted((r.status.value, r.kind, r.deliveries) for r in stored)
     assert by_status == [("received", "chat.message", 2), ("rejected", "", 1)]
+
+
+async def test_a_connection_deleted_while_remembered_is_a_404(
+    live_client: AsyncClient,
+    live_settings: Settings,
+    engine: AsyncEngine,
+    kommo: KommoSimulator,
+    kommo_client: KommoClient,
+) -> None:
+    connected = await connect_workspace(engine, live_settings, kommo, kommo_client)
+    first = await live_client.post(connected.url, content=messages(kommo, "d-1"), headers=FORM)
+    assert first.status_code == 200  # the process now remembers the token's connection
+    async with create_sessionmaker(engine)() as session:
+        await session.execute(
+            delete(KommoConnection).where(KommoConnection.id == connected.connection_id)
+        )
+        await session.commit()
+
+    again = await live_client.post(connected.url, content=messages(kommo, "d-2"), headers=FORM)
+    assert again.status_code == 404
+    assert again.headers["content-type"] == "application/problem+json"
+    still = await live_client.post(connected.url, content=messages(kommo, "d-3"), headers=FORM)
+    assert still.status_code == 404  # forgotten: looked up again, and not found

@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from arq import ArqRedis
 from sqlalchemy import Table, literal_column
@@ -53,6 +53,17 @@ def _bounded(text: str, limit: int) -> str:
     return text[: limit - 33] + ":" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+class Owner(Protocol):
+    """The connection events are stored for (the row, or a `targets.HookTarget` of it)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def tenant_id(self) -> uuid.UUID: ...
+    @property
+    def account_id(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Stored:
     new: list[uuid.UUID]  # stored now, waiting for their job
@@ -60,7 +71,7 @@ class Stored:
     ignored: int  # stored as ignored (a kind nothing handles)
 
 
-def _row(connection: KommoConnection, event: Event, deliveries: int) -> dict[str, Any]:
+def _row(connection: Owner, event: Event, deliveries: int) -> dict[str, Any]:
     entity_type, entity_id = event.subject
     unhandled = isinstance(event, UnhandledEvent)
     return {
@@ -99,7 +110,7 @@ _QUIET_INSERT = insert(_TABLE).on_conflict_do_nothing(index_elements=_KEYS).retu
 
 async def store_events(
     session: AsyncSession,
-    connection: KommoConnection,
+    connection: Owner,
     events: Sequence[Event],
     *,
     count_repeats: bool = True,
@@ -130,7 +141,7 @@ async def store_events(
 
 
 async def store_rejected(
-    session: AsyncSession, connection: KommoConnection, body: bytes, reason: str
+    session: AsyncSession, connection: Owner, body: bytes, reason: str
 ) -> None:
     """Keeps a body we could not read, with the reason (once per distinct body)."""
     table = cast(Table, KommoWebhookEvent.__table__)

@@ -2,7 +2,8 @@
 
 `POST /api/v1/hooks/kommo/{token}`: account webhooks. No session, no tenant lookup, no per-IP
 rate limit (Kommo sends from few addresses; the token in the URL is the secret, account webhooks
-are unsigned): the token finds the connection (unknown: 404), `account[id]`/`account[subdomain]`
+are unsigned): the token finds the connection (unknown: 404; remembered a few seconds per
+process, `targets`), `account[id]`/`account[subdomain]`
 must be the connection's (403), an unreadable body is kept as a rejected row and answered 400
 with the reason; otherwise the events are stored in one statement and committed, and only then
 the answer (200) goes out, the jobs sent on the way with a short Redis budget.
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.exc import IntegrityError
 
 from agentplatform.core.app_state import app_settings
 from agentplatform.core.db import SessionDep
@@ -31,8 +33,7 @@ from agentplatform.core.errors import (
 )
 from agentplatform.core.pagination import Page, PageDep
 from agentplatform.kommo.client.amojo import verify_webhook
-from agentplatform.kommo.connection.models import KommoConnection
-from agentplatform.kommo.connection.service import WEBHOOK_PATH, connection_for_webhook
+from agentplatform.kommo.connection.service import WEBHOOK_PATH
 from agentplatform.kommo.deps import IntegrationsRead
 from agentplatform.kommo.webhooks import intake
 from agentplatform.kommo.webhooks import service as webhooks_service
@@ -49,6 +50,7 @@ from agentplatform.kommo.webhooks.parsing import (
     parse_delivery,
 )
 from agentplatform.kommo.webhooks.schemas import WebhookAck, WebhookEventRead
+from agentplatform.kommo.webhooks.targets import HookTarget, HookTargets
 
 API_PREFIX = "/api/v1"
 hooks_router = APIRouter(prefix=WEBHOOK_PATH.removeprefix(API_PREFIX), include_in_schema=False)
@@ -57,20 +59,27 @@ events_router = APIRouter(prefix="/tenants/{tenant_id}/integrations/kommo", tags
 MAX_TOKEN_LENGTH = 128
 
 
-async def _connection(session: SessionDep, token: str) -> KommoConnection:
-    connection = None
+def _targets(request: Request) -> HookTargets:
+    targets: HookTargets | None = getattr(request.app.state, "kommo_hook_targets", None)
+    if targets is None:
+        targets = request.app.state.kommo_hook_targets = HookTargets()
+    return targets
+
+
+async def _target(request: Request, session: SessionDep, token: str) -> HookTarget:
+    target = None
     if len(token) <= MAX_TOKEN_LENGTH:
-        connection = await connection_for_webhook(session, token)
-    if connection is None:
+        target = await _targets(request).find(session, token)
+    if target is None:
         raise NotFound("No Kommo connection has this webhook URL")
-    return connection
+    return target
 
 
 async def _rejected(
-    request: Request, session: SessionDep, connection: KommoConnection, body: bytes, reason: str
+    request: Request, session: SessionDep, target: HookTarget, body: bytes, reason: str
 ) -> Response:
     """Kept for people to inspect (committed: the 400 does not roll it back)."""
-    await intake.store_rejected(session, connection, body, reason)
+    await intake.store_rejected(session, target, body, reason)
     await session.commit()
     return problem_response(
         request,
@@ -82,9 +91,14 @@ async def _rejected(
 
 
 async def _store(
-    request: Request, session: SessionDep, connection: KommoConnection, events: list[Event]
+    request: Request, session: SessionDep, token: str, target: HookTarget, events: list[Event]
 ) -> WebhookAck:
-    stored = await intake.store_events(session, connection, events)
+    try:
+        stored = await intake.store_events(session, target, events)
+    except IntegrityError as exc:  # the connection was deleted since we remembered it
+        await session.rollback()
+        _targets(request).forget(token)
+        raise NotFound("No Kommo connection has this webhook URL") from exc
     await session.commit()  # durably stored before the answer, whatever Redis does
     budget = app_settings(request).redis_fast_timeout_seconds
     await intake.send_jobs(request.app.state.arq, stored.new, budget)
@@ -95,21 +109,21 @@ async def _store(
 async def receive_kommo_webhook(
     token: str, request: Request, session: SessionDep
 ) -> WebhookAck | Response:
-    connection = await _connection(session, token)
+    target = await _target(request, session, token)
     body = await request.body()
     try:
-        delivery = parse_delivery(body, intake.identity_of(connection))
+        delivery = parse_delivery(body, target.identity)
     except WebhookRejected as exc:
-        return await _rejected(request, session, connection, body, str(exc))
+        return await _rejected(request, session, target, body, str(exc))
     if (
-        delivery.account_id != connection.account_id
-        or delivery.subdomain.lower() != connection.subdomain.lower()
+        delivery.account_id != target.account_id
+        or delivery.subdomain.lower() != target.subdomain.lower()
     ):
         raise WebhookAccountMismatch(
             f"The body is from account {delivery.account_id} ({delivery.subdomain}), "
             "not this connection's"
         )
-    return await _store(request, session, connection, list(delivery.events))
+    return await _store(request, session, token, target, list(delivery.events))
 
 
 @hooks_router.post("/{token}/chats", response_model=WebhookAck)
@@ -121,14 +135,14 @@ async def receive_kommo_chats_webhook(
     signature = request.headers.get("x-signature", "")
     if secret is None or not verify_webhook(secret.get_secret_value(), body, signature):
         raise WebhookSignatureRejected("X-Signature is not the channel's HMAC-SHA1 of the body")
-    connection = await _connection(session, token)
+    target = await _target(request, session, token)
     try:
-        delivery = parse_chat_delivery(body, connection.account_id, intake.identity_of(connection))
+        delivery = parse_chat_delivery(body, target.account_id, target.identity)
     except WebhookRejected as exc:
-        return await _rejected(request, session, connection, body, str(exc))
-    if connection.amojo_id and delivery.amojo_account_id != connection.amojo_id:
+        return await _rejected(request, session, target, body, str(exc))
+    if target.amojo_id and delivery.amojo_account_id != target.amojo_id:
         raise WebhookAccountMismatch("The message is for another Kommo account")
-    return await _store(request, session, connection, [delivery.event])
+    return await _store(request, session, token, target, [delivery.event])
 
 
 @events_router.get(
