@@ -17,11 +17,18 @@ from agentplatform.kommo.answering.intake import IncomingChatMessage, Outcome, r
 from agentplatform.kommo.answering.replying import DELIVERY, answer_conversation
 from agentplatform.kommo.client import KommoClient
 from agentplatform.kommo.connection.models import AuthKind
-from agentplatform.kommo.connection.service import get_connection, save_connection
+from agentplatform.kommo.connection.service import (
+    WEBHOOK_PATH,
+    get_connection,
+    save_connection,
+    webhook_token,
+)
 from agentplatform.kommo.simulator import KommoSimulator
 from agentplatform.kommo.simulator.chats import Channel as ChatChannel
-from agentplatform.kommo.simulator.events import message_event
+from agentplatform.kommo.simulator.events import message_event, webhook_body
+from agentplatform.kommo.webhooks.models import KommoWebhookEvent, WebhookEventStatus
 from arq import ArqRedis
+from httpx import AsyncClient
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -247,3 +254,35 @@ async def test_a_lead_in_a_pipeline_no_agent_serves_is_left_to_people(
         agent.kommo = {"pipeline_ids": [123456789]}
         await session.commit()
     assert await write(workspace, kommo, redis, "Anyone there?") == "no_agent"
+
+
+async def test_a_message_kommo_posts_to_the_webhook_is_answered_once(
+    workspace: Workspace, kommo: KommoSimulator, redis: ArqRedis, live_client: AsyncClient
+) -> None:
+    """The whole way: Kommo's form-encoded hook, delivered twice, through the API's intake and
+    the webhook event's job to the agent's answer in the chat."""
+    async with workspace.maker() as session:
+        connection = await get_connection(session, workspace.tenant_id)
+        url = f"{WEBHOOK_PATH}/{webhook_token(workspace.settings, connection)}"
+    event = message_event(
+        kommo.state, kommo.state.talks[TALK], "Is there a free trial?", message_id="m-42"
+    )
+    body = webhook_body(kommo.state, kommo.base_url, [event])
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for _ in range(2):  # Kommo retries a delivery it thinks failed
+        assert (await live_client.post(url, content=body, headers=form)).status_code == 200
+    await run_burst(workspace.settings)
+
+    _, messages = await conversation_messages(workspace)
+    assert [m.role for m in messages] == [MessageRole.user, MessageRole.assistant]
+    assert sent_texts(workspace) == [messages[1].content]
+    async with workspace.maker() as session:
+        row = await session.scalar(
+            select(KommoWebhookEvent).where(KommoWebhookEvent.tenant_id == workspace.tenant_id)
+        )
+        assert row is not None
+        assert (row.status, row.detail, row.deliveries) == (
+            WebhookEventStatus.processed,
+            "The agent answers",
+            2,
+        )
