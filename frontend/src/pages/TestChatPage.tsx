@@ -108,7 +108,7 @@ export function TestChatPage() {
     <>
       <PageHeader
         title="Test chat"
-        description="Talk to an agent the way a lead would, with its saved settings. Nothing is sent to Kommo."
+        description="Talk to an agent the way a lead would, with its saved settings. Kept as test conversations; nothing is sent to Kommo."
       />
       {body}
     </>

@@ -24,9 +24,9 @@ export const SEGMENT_COLOURS = [
   'bg-success',
   'bg-warning',
   'bg-brand-200',
-  'bg-danger',
-  'bg-ink-subtle',
   'bg-brand-800',
+  'bg-ink-subtle',
+  'bg-danger',
 ] as const;
 
 export function segmentColour(index: number): string {

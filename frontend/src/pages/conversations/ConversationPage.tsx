@@ -53,7 +53,7 @@ function Reader({ conversation }: { conversation: ConversationDetail }) {
           <h1 className="text-title font-semibold break-words text-ink">
             {conversation.title || 'Untitled conversation'}
           </h1>
-          <p className="flex flex-wrap items-center gap-2 text-sm text-ink-muted">
+          <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-ink-muted">
             <ConversationStatusBadge conversation={conversation} />
             <Badge>{CHANNEL_LABELS[conversation.channel]}</Badge>
             <span>
@@ -65,9 +65,9 @@ function Reader({ conversation }: { conversation: ConversationDetail }) {
                 {agent.data?.name ?? 'the agent'}
               </Link>
             </span>
-            <span>· started {formatDateTime(conversation.created_at)}</span>
+            <span>started {formatDateTime(conversation.created_at)}</span>
             {conversation.external_lead_id ? (
-              <span>· lead {conversation.external_lead_id}</span>
+              <span>lead {conversation.external_lead_id}</span>
             ) : null}
           </p>
         </header>

@@ -20,7 +20,7 @@ describe('ContextInspector', () => {
     renderInspector();
 
     expect(screen.getByText('1,000')).toBeInTheDocument();
-    expect(screen.getByText(/of 4,000 tokens · cl100k_base/)).toBeInTheDocument();
+    expect(screen.getByText(/of 4,000 tokens \(25 %\) · cl100k_base/)).toBeInTheDocument();
     expect(
       screen.getByRole('img', { name: /Context tokens by section: .*Knowledge 500 tokens/ }),
     ).toBeInTheDocument();
@@ -68,7 +68,7 @@ describe('ContextInspector', () => {
       crm_facts: [],
     });
 
-    expect(screen.getByText(/estimated \(cl100k_base\)/)).toBeInTheDocument();
+    expect(screen.getByText(/cl100k_base \(estimate\)/)).toBeInTheDocument();
     expect(screen.getByText('No passage was given to the model.')).toBeInTheDocument();
     expect(screen.getByText(/Nothing remembered about this contact/)).toBeInTheDocument();
     expect(screen.getByText(/a test conversation has no CRM facts/)).toBeInTheDocument();

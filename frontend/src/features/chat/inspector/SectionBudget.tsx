@@ -2,7 +2,13 @@ import type { ContextInspection } from '../../../client';
 import { sectionLabel } from '../labels';
 import { StackedBar } from '../StackedBar';
 
-/** The token budget as a bar split by section, and a line per section with what was cut. */
+function budgetShare(context: ContextInspection): string {
+  if (context.budget <= 0) return 'no budget';
+  const percent = (context.total_tokens / context.budget) * 100;
+  return percent < 1 && percent > 0 ? '<1 %' : `${Math.round(percent)} %`;
+}
+
+/** The tokens given to the model as a bar split by section, and a line per section with what was cut. */
 export function SectionBudget({ context }: { context: ContextInspection }) {
   const shown = context.sections.filter((section) => section.tokens > 0 || section.dropped > 0);
   return (
@@ -11,18 +17,18 @@ export function SectionBudget({ context }: { context: ContextInspection }) {
         <span className="font-semibold">{context.total_tokens.toLocaleString()}</span>
         <span className="text-ink-muted">
           {' '}
-          of {context.budget.toLocaleString()} tokens ·{' '}
-          {context.exact ? context.tokenizer : `estimated (${context.tokenizer})`}
+          of {context.budget.toLocaleString()} tokens ({budgetShare(context)}) ·{' '}
+          {context.exact || context.tokenizer.includes('estimate')
+            ? context.tokenizer
+            : `${context.tokenizer} (estimate)`}
         </span>
       </p>
       <StackedBar
         label="Context tokens by section"
         unit="tokens"
-        total={context.budget}
-        segments={context.sections.map((section) => ({
-          label: sectionLabel(section.name),
-          value: section.tokens,
-        }))}
+        segments={context.sections
+          .filter((section) => section.tokens > 0)
+          .map((section) => ({ label: sectionLabel(section.name), value: section.tokens }))}
       />
       <table className="w-full text-xs">
         <caption className="sr-only">Sections of the context</caption>

@@ -23,7 +23,7 @@ export function AddMemoryForm({ tenantId, contactId }: { tenantId: string; conta
 
   return (
     <form onSubmit={submit} aria-label="Add a memory" className="space-y-2">
-      <div className="grid gap-2 sm:grid-cols-[10rem_1fr]">
+      <div className="grid gap-2">
         <SelectField
           label="Kind"
           value={key}
