@@ -2,7 +2,7 @@
 configuration, each chunk's document title, a weighted tsvector, and a text leg that ORs
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-04 20:00:00.000000
 
 The full-text leg indexed and parsed everything with 'simple' (no stemming, no stop words, in any
@@ -37,7 +37,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0020"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
