@@ -237,6 +237,8 @@ async def next_steps(
         scoped(select(SequenceStep), SequenceStep, tenant_id)
         .where(SequenceStep.enrolment_id.in_(enrolment_ids))
         .order_by(SequenceStep.enrolment_id, SequenceStep.step_index.desc())
-        .distinct(SequenceStep.enrolment_id)
     )
-    return {row.enrolment_id: row for row in rows}
+    latest: dict[uuid.UUID, SequenceStep] = {}
+    for row in rows:
+        latest.setdefault(row.enrolment_id, row)
+    return latest

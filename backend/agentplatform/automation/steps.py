@@ -1,18 +1,18 @@
 """Due sequence steps: rows in PostgreSQL on the house's durable-work mechanism (`core.work`).
 
-- **claim**: a cron pass (`claim_due`, every few seconds) takes due steps with `claim_fairest`
-  (round robin across workspaces, so one workspace's thousands of due steps do not delay
-  another's one), marks each `running` under a fresh claim, and after the commit sends one
-  `sequence:step` job per claim, with the id `sequence-step:{step id}:{attempt}`: a job sent
-  twice for the same claim runs once. At most `AUTOMATION_STEP_BATCH` claimed steps wait for a
-  worker at a time.
+- **claim**: a cron pass (`claim_due`, every few seconds) ranks due steps as `claim_fairest`
+  does (round robin across workspaces, so one workspace's thousands of due steps do not delay
+  another's one) and takes them with `core.work.claim`, each `running` under a fresh claim;
+  after the commit it sends one `sequence:step` job per claim, with the id
+  `sequence-step:{step id}:{attempt}`: a job sent twice for the same claim runs once. At most
+  `AUTOMATION_STEP_BATCH` claimed steps wait for a worker at a time.
 - **lost jobs**: Redis is never the schedule. A due step still `scheduled` is simply claimed by
   the next pass; a claimed step whose job never started (Redis flushed after the claim) has the
   same job sent again after `AUTOMATION_STEP_RESEND_SECONDS`; a step whose worker died while it
   ran is re-queued by the work sweep (an attempt used) and claimed again.
 - **at most once**: the job runs only while its claim stands, marks the step started before it
-  acts, and reserves each action's key (`step:{step id}:{index}`) in a transaction of its own
-  before doing it, so a step taken again after a death skips what was already begun.
+  acts, and reserves each action's key (`step:{step id}:{index}`), committed before doing it,
+  so a step taken again after a death skips what was already begun.
 - Before acting, the step checks that its enrolment is still active (an event may have ended
   it), that the sequence is not paused, and that the client has not replied since the
   enrolment began (when the sequence exits on a reply). Then it schedules the next step from
@@ -27,11 +27,11 @@ from datetime import timedelta
 from typing import Any
 
 from arq import ArqRedis
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agentplatform.automation import enrolments
-from agentplatform.automation.actions import ActionContext, reserve_in, run_actions
+from agentplatform.automation.actions import ActionContext, Reserver, reserve_in, run_actions
 from agentplatform.automation.models import (
     AutomationSequence,
     EnrolmentStatus,
@@ -75,41 +75,81 @@ def step_job_id(step_id: uuid.UUID, attempts: int) -> str:
     return f"sequence-step:{step_id}:{attempts}"
 
 
-def _send(session: AsyncSession, row: SequenceStep) -> None:
-    assert row.run_id is not None
+def _send(session: AsyncSession, step_id: uuid.UUID, run_id: uuid.UUID, attempts: int) -> None:
     enqueue_after_commit(
-        session,
-        STEP_JOB,
-        str(row.id),
-        str(row.run_id),
-        job_id=step_job_id(row.id, row.attempts),
+        session, STEP_JOB, str(step_id), str(run_id), job_id=step_job_id(step_id, attempts)
+    )
+
+
+def _fair_candidates(limit: int) -> Select[tuple[uuid.UUID]]:
+    """Due steps in fair order: every workspace's first due step before anyone's second (the
+    workspace served least recently first), each workspace's steps by due time."""
+    due = or_(SequenceStep.next_attempt_at.is_(None), SequenceStep.next_attempt_at <= func.now())
+    waiting = (
+        select(
+            SequenceStep.id,
+            SequenceStep.tenant_id,
+            SequenceStep.next_attempt_at,
+            func.row_number()
+            .over(
+                partition_by=SequenceStep.tenant_id,
+                order_by=(SequenceStep.next_attempt_at, SequenceStep.created_at),
+            )
+            .label("position"),
+        )
+        .where(SequenceStep.status == StepStatus.scheduled, due)
+        .cte("waiting")
+    )
+    served = (
+        select(SequenceStep.tenant_id, func.max(SequenceStep.heartbeat_at).label("last_served"))
+        .where(SequenceStep.tenant_id.in_(select(waiting.c.tenant_id).distinct()))
+        .group_by(SequenceStep.tenant_id)
+        .cte("served")
+    )
+    return (
+        select(waiting.c.id)
+        .join(served, served.c.tenant_id == waiting.c.tenant_id)
+        .order_by(
+            waiting.c.position,
+            served.c.last_served.asc().nulls_first(),
+            waiting.c.next_attempt_at.asc().nulls_first(),
+        )
+        .limit(limit)
     )
 
 
 async def claim_due(session: AsyncSession, settings: Settings) -> int:
     """One pass: claims due steps fairly and sends their jobs after the commit; re-sends the
-    jobs of claims that never started. How many jobs it sent."""
+    jobs of claims that never started. How many jobs it sent.
+
+    Rows a job may be starting are never locked here for long: the lost claims are touched by
+    one UPDATE, and the due rows are ranked once and then claimed one by one by key."""
     stale = utcnow() - timedelta(seconds=settings.automation_step_resend_seconds)
-    waiting = list(
-        await session.scalars(
-            select(SequenceStep)
-            .where(SequenceStep.status == StepStatus.running, SequenceStep.started_at.is_(None))
-            .with_for_update(skip_locked=True)
+    unstarted = (SequenceStep.status == StepStatus.running, SequenceStep.started_at.is_(None))
+    lost = list(
+        await session.execute(
+            update(SequenceStep)
+            .where(*unstarted, SequenceStep.heartbeat_at < stale)
+            .values(heartbeat_at=utcnow())
+            .returning(SequenceStep.id, SequenceStep.run_id, SequenceStep.attempts)
         )
     )
-    sent = 0
-    for row in waiting:
-        if row.heartbeat_at is not None and row.heartbeat_at < stale:
-            row.heartbeat_at = utcnow()  # its job was lost: the same job again
-            _send(session, row)
+    for step_id, run_id, attempts in lost:  # their jobs were lost: the same jobs again
+        if run_id is not None:
+            _send(session, step_id, run_id, attempts)
+    waiting = int(
+        await session.scalar(select(func.count()).select_from(SequenceStep).where(*unstarted)) or 0
+    )
+    room = max(0, settings.automation_step_batch - waiting)
+    sent = len(lost)
+    if room == 0:
+        return sent
+    for key in (await session.execute(_fair_candidates(room))).scalars().all():
+        taken = await work.claim(session, STEPS, key)
+        if taken is not None:
+            row, held = taken
+            _send(session, row.id, held.run_id, held.attempts)
             sent += 1
-    for _ in range(max(0, settings.automation_step_batch - len(waiting))):
-        taken = await work.claim_fairest(session, STEPS)
-        if taken is None:
-            break
-        await session.flush()  # the next fair pick sees this workspace as just served
-        _send(session, taken[0])
-        sent += 1
     return sent
 
 
@@ -119,12 +159,14 @@ class Ran:
     results: list[dict[str, Any]]
 
 
-async def _reserve(
-    maker: async_sessionmaker[AsyncSession], tenant_id: uuid.UUID, lead_id: int
-) -> Any:
+def _reserver(session: AsyncSession, tenant_id: uuid.UUID, lead_id: int) -> Reserver:
+    """Reserves an action's key and commits at once, before the action is taken (on the job's
+    own connection: a step never holds two)."""
+
     async def reserve(key: str, kind: str) -> bool:
-        async with unit_of_work(maker, None) as session:
-            return await reserve_in(session, tenant_id, lead_id, key, kind)
+        fresh = await reserve_in(session, tenant_id, lead_id, key, kind)
+        await session.commit()
+        return fresh
 
     return reserve
 
@@ -180,7 +222,7 @@ async def _act(
             ctx,
             definition["actions"],
             f"step:{step.id}",
-            reserve=await _reserve(maker, step.tenant_id, enrolment.lead_id),
+            reserve=_reserver(session, step.tenant_id, enrolment.lead_id),
         )
         if step.step_index + 1 < len(steps):
             zone = await enrolments.tenant_timezone(session, step.tenant_id)
