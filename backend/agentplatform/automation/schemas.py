@@ -10,20 +10,25 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    Discriminator,
+    BaseModel,
     Field,
     HttpUrl,
+    PlainSerializer,
+    PlainValidator,
     SecretStr,
+    SerializationInfo,
     StringConstraints,
-    Tag,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from agentplatform.agents.schemas import Clock, WorkingHours
 from agentplatform.automation.cron import check_cron
 from agentplatform.automation.models import EnrolmentStatus, RunOutcome, StepStatus
 from agentplatform.core.schemas import InputModel, OutputModel
+from agentplatform.core.storable import CODE, find_unstorable
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(max_length=2000)]
@@ -35,14 +40,39 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SECRET = "secret_encrypted"  # noqa: S105 - the name of the stored key, not a secret
 
 
-def by_kind(tags: dict[str, str]) -> Discriminator:
-    """A union chosen by the value's `kind` (`tags` maps kinds to the members' tags)."""
+def by_kind(models: dict[str, type[BaseModel]], members: Any) -> PlainValidator:
+    """A union chosen by the value's `kind`: the chosen model's errors name their fields
+    directly (`body.actions.0.status_id`), with no member's name in between."""
 
-    def choose(value: Any) -> str | None:
-        kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
-        return tags.get(str(kind)) if kind is not None else None
+    def validate(value: Any) -> Any:
+        if isinstance(value, BaseModel):
+            return value
+        found = find_unstorable(value)
+        if found is not None:  # named where it is, even under a field this kind does not have
+            path, reason = found
+            error = PydanticCustomError(CODE, "{reason}", {"reason": reason})
+            raise ValidationError.from_exception_data(
+                "unstorable", [{"type": error, "loc": path, "input": value}]
+            )
+        kind = value.get("kind") if isinstance(value, dict) else None
+        model = models.get(str(kind)) if kind is not None else None
+        if model is None:
+            raise PydanticCustomError(
+                "union_tag_invalid",
+                "kind must be one of: {expected}",
+                {"expected": ", ".join(models)},
+            )
+        return model.model_validate(value)
 
-    return Discriminator(choose)
+    return PlainValidator(validate, json_schema_input_type=members)
+
+
+def _dump(value: Any, info: SerializationInfo) -> Any:
+    return value.model_dump(mode=info.mode) if isinstance(value, BaseModel) else value
+
+
+#: Serializes a `by_kind` union's value as its own model (the union's serializer would not).
+AS_MEMBER = PlainSerializer(_dump, when_used="always")
 
 
 def shown(value: Any) -> Any:
@@ -119,24 +149,25 @@ class ScheduleTrigger(InputModel):
         return self
 
 
+_TRIGGER_MEMBERS = (
+    SimpleTrigger | FieldChangedTrigger | TagAddedTrigger | NoReplyTrigger | ScheduleTrigger
+)
 Trigger = Annotated[
-    Annotated[SimpleTrigger, Tag("simple")]
-    | Annotated[FieldChangedTrigger, Tag("field_changed")]
-    | Annotated[TagAddedTrigger, Tag("tag_added")]
-    | Annotated[NoReplyTrigger, Tag("no_reply_for")]
-    | Annotated[ScheduleTrigger, Tag("schedule")],
+    _TRIGGER_MEMBERS,
     by_kind(
         {
-            "lead_added": "simple",
-            "stage_changed": "simple",
-            "incoming_message": "simple",
-            "responsible_changed": "simple",
-            "field_changed": "field_changed",
-            "tag_added": "tag_added",
-            "no_reply_for": "no_reply_for",
-            "schedule": "schedule",
-        }
+            "lead_added": SimpleTrigger,
+            "stage_changed": SimpleTrigger,
+            "incoming_message": SimpleTrigger,
+            "responsible_changed": SimpleTrigger,
+            "field_changed": FieldChangedTrigger,
+            "tag_added": TagAddedTrigger,
+            "no_reply_for": NoReplyTrigger,
+            "schedule": ScheduleTrigger,
+        },
+        _TRIGGER_MEMBERS,
     ),
+    AS_MEMBER,
 ]
 
 
@@ -202,28 +233,33 @@ class ClassificationCondition(InputModel):
     threshold: Annotated[float, Field(ge=0, le=1)] = 0.45
 
 
+_CONDITION_MEMBERS = (
+    PipelineCondition
+    | FieldCondition
+    | TagCondition
+    | ResponsibleCondition
+    | TimeOfDayCondition
+    | WorkingHoursCondition
+    | HandedOffCondition
+    | ClassificationCondition
+)
 Condition = Annotated[
-    Annotated[PipelineCondition, Tag("pipeline_stage")]
-    | Annotated[FieldCondition, Tag("field")]
-    | Annotated[TagCondition, Tag("tag")]
-    | Annotated[ResponsibleCondition, Tag("responsible_in")]
-    | Annotated[TimeOfDayCondition, Tag("time_of_day")]
-    | Annotated[WorkingHoursCondition, Tag("working_hours")]
-    | Annotated[HandedOffCondition, Tag("handed_off")]
-    | Annotated[ClassificationCondition, Tag("classification")],
+    _CONDITION_MEMBERS,
     by_kind(
         {
-            "pipeline_stage": "pipeline_stage",
-            "field": "field",
-            "has_tag": "tag",
-            "lacks_tag": "tag",
-            "responsible_in": "responsible_in",
-            "time_of_day": "time_of_day",
-            "working_hours": "working_hours",
-            "handed_off": "handed_off",
-            "classification": "classification",
-        }
+            "pipeline_stage": PipelineCondition,
+            "field": FieldCondition,
+            "has_tag": TagCondition,
+            "lacks_tag": TagCondition,
+            "responsible_in": ResponsibleCondition,
+            "time_of_day": TimeOfDayCondition,
+            "working_hours": WorkingHoursCondition,
+            "handed_off": HandedOffCondition,
+            "classification": ClassificationCondition,
+        },
+        _CONDITION_MEMBERS,
     ),
+    AS_MEMBER,
 ]
 
 
@@ -300,36 +336,41 @@ class SendMessageAction(InputModel):
     text: Template
 
 
+_ACTION_MEMBERS = (
+    MoveStageAction
+    | NoteAction
+    | TaskAction
+    | UpdateFieldAction
+    | TagsAction
+    | StartSequenceAction
+    | StopSequenceAction
+    | HandOffAction
+    | NotifyAction
+    | WebhookAction
+    | AgentAnswersAction
+    | SendMessageAction
+)
 Action = Annotated[
-    Annotated[MoveStageAction, Tag("move_stage")]
-    | Annotated[NoteAction, Tag("add_note")]
-    | Annotated[TaskAction, Tag("create_task")]
-    | Annotated[UpdateFieldAction, Tag("update_field")]
-    | Annotated[TagsAction, Tag("tags")]
-    | Annotated[StartSequenceAction, Tag("start_sequence")]
-    | Annotated[StopSequenceAction, Tag("stop_sequence")]
-    | Annotated[HandOffAction, Tag("hand_off")]
-    | Annotated[NotifyAction, Tag("notify")]
-    | Annotated[WebhookAction, Tag("outgoing_webhook")]
-    | Annotated[AgentAnswersAction, Tag("agent_answers")]
-    | Annotated[SendMessageAction, Tag("send_message")],
+    _ACTION_MEMBERS,
     by_kind(
         {
-            "move_stage": "move_stage",
-            "add_note": "add_note",
-            "create_task": "create_task",
-            "update_field": "update_field",
-            "add_tags": "tags",
-            "remove_tags": "tags",
-            "start_sequence": "start_sequence",
-            "stop_sequence": "stop_sequence",
-            "hand_off": "hand_off",
-            "notify": "notify",
-            "outgoing_webhook": "outgoing_webhook",
-            "agent_answers": "agent_answers",
-            "send_message": "send_message",
-        }
+            "move_stage": MoveStageAction,
+            "add_note": NoteAction,
+            "create_task": TaskAction,
+            "update_field": UpdateFieldAction,
+            "add_tags": TagsAction,
+            "remove_tags": TagsAction,
+            "start_sequence": StartSequenceAction,
+            "stop_sequence": StopSequenceAction,
+            "hand_off": HandOffAction,
+            "notify": NotifyAction,
+            "outgoing_webhook": WebhookAction,
+            "agent_answers": AgentAnswersAction,
+            "send_message": SendMessageAction,
+        },
+        _ACTION_MEMBERS,
     ),
+    AS_MEMBER,
 ]
 Actions = Annotated[list[Action], Field(max_length=20)]
 
@@ -412,8 +453,9 @@ class UntilWait(InputModel):
 
 
 Wait = Annotated[
-    Annotated[DurationWait, Tag("duration")] | Annotated[UntilWait, Tag("until")],
-    by_kind({"duration": "duration", "until": "until"}),
+    DurationWait | UntilWait,
+    by_kind({"duration": DurationWait, "until": UntilWait}, DurationWait | UntilWait),
+    AS_MEMBER,
 ]
 
 

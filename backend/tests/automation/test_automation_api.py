@@ -100,12 +100,12 @@ async def test_invalid_rules_are_problems_naming_the_field(
 
     for bad, where in (
         ({"trigger": {"kind": "sometimes"}}, "body.trigger"),
-        ({"trigger": {"kind": "schedule", "cron": "61 * * * *"}}, "body.trigger.schedule.cron"),
-        ({"trigger": {"kind": "schedule"}}, "body.trigger.schedule"),
-        ({"actions": [{"kind": "move_stage"}]}, "body.actions.0.move_stage.status_id"),
+        ({"trigger": {"kind": "schedule", "cron": "61 * * * *"}}, "body.trigger.cron"),
+        ({"trigger": {"kind": "schedule"}}, "body.trigger"),
+        ({"actions": [{"kind": "move_stage"}]}, "body.actions.0.status_id"),
         ({"actions": []}, "body.actions"),
         ({"conditions": [{"kind": "time_of_day", "start": "9", "end": "10:00"}]},
-         "body.conditions.0.time_of_day.start"),
+         "body.conditions.0.start"),
     ):  # fmt: skip
         response = await client.post(f"{base}/rules", json=RULE | bad)
         assert response.status_code == 422, bad
