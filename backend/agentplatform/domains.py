@@ -3,6 +3,7 @@ the ORM metadata iterate over. A new domain is one line here."""
 
 from agentplatform.agents.domain import DOMAIN as AGENTS
 from agentplatform.ai.domain import DOMAIN as AI
+from agentplatform.automation.domain import DOMAIN as AUTOMATION
 from agentplatform.chat.domain import DOMAIN as CHAT
 from agentplatform.core.domain import Domain
 from agentplatform.knowledge.domain import DOMAIN as KNOWLEDGE
@@ -19,6 +20,7 @@ DOMAINS: tuple[Domain, ...] = (
     CHAT,
     KOMMO,
     NOTIFICATIONS,
+    AUTOMATION,
 )
 
 for _domain in DOMAINS:

@@ -169,6 +169,20 @@ class Settings(BaseSettings):
     # https://hooks.slack.com/...).
     slack_allow_loopback: bool = False
 
+    # --- automation ----------------------------------------------------------------------
+    # Actions rules and sequences may take per lead and per workspace in any hour; more are
+    # held back (recorded in the run as "held back: cap reached").
+    automation_actions_per_lead_hour: int = Field(default=30, ge=1)
+    automation_actions_per_tenant_hour: int = Field(default=2_000, ge=1)
+    # An event on a lead within this many seconds of a rule's own action that would cause it
+    # (the stage it moved to, the tag it added, the field it set) does not trigger that rule.
+    automation_echo_window_seconds: int = Field(default=300, ge=1)
+    automation_webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Due sequence steps the claim pass takes at once (claimed, not yet started, at most this).
+    automation_step_batch: int = Field(default=200, ge=1)
+    # A claimed step whose job has not started after this long has its job sent again.
+    automation_step_resend_seconds: int = Field(default=60, ge=1)
+
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsSearchAgentKnowledgeData, AgentsSearchAgentKnowledgeErrors, AgentsSearchAgentKnowledgeResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysListScopesData, ApiKeysListScopesErrors, ApiKeysListScopesResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, ChatAddHumanMessageData, ChatAddHumanMessageErrors, ChatAddHumanMessageResponses, ChatAddMemoryData, ChatAddMemoryErrors, ChatAddMemoryResponses, ChatChatData, ChatChatErrors, ChatChatResponses, ChatDeleteContactData, ChatDeleteContactErrors, ChatDeleteContactResponses, ChatDeleteMemoryData, ChatDeleteMemoryErrors, ChatDeleteMemoryResponses, ChatGetContactData, ChatGetContactErrors, ChatGetContactResponses, ChatGetConversationData, ChatGetConversationErrors, ChatGetConversationResponses, ChatListContactsData, ChatListContactsErrors, ChatListContactsResponses, ChatListConversationsData, ChatListConversationsErrors, ChatListConversationsResponses, ChatListMemoriesData, ChatListMemoriesErrors, ChatListMemoriesResponses, ChatResumeConversationData, ChatResumeConversationErrors, ChatResumeConversationResponses, ChatUpdateMemoryData, ChatUpdateMemoryErrors, ChatUpdateMemoryResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeAddUrlDocumentData, KnowledgeAddUrlDocumentErrors, KnowledgeAddUrlDocumentResponses, KnowledgeCreateCollectionData, KnowledgeCreateCollectionErrors, KnowledgeCreateCollectionResponses, KnowledgeDeleteCollectionData, KnowledgeDeleteCollectionErrors, KnowledgeDeleteCollectionResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeGetIndexData, KnowledgeGetIndexErrors, KnowledgeGetIndexResponses, KnowledgeGraphExtractDocumentData, KnowledgeGraphExtractDocumentErrors, KnowledgeGraphExtractDocumentResponses, KnowledgeGraphGetEntityData, KnowledgeGraphGetEntityErrors, KnowledgeGraphGetEntityResponses, KnowledgeGraphGetExtractionData, KnowledgeGraphGetExtractionErrors, KnowledgeGraphGetExtractionResponses, KnowledgeGraphListEntitiesData, KnowledgeGraphListEntitiesErrors, KnowledgeGraphListEntitiesResponses, KnowledgeGraphListExtractionsData, KnowledgeGraphListExtractionsErrors, KnowledgeGraphListExtractionsResponses, KnowledgeKnowledgeStatsData, KnowledgeKnowledgeStatsErrors, KnowledgeKnowledgeStatsResponses, KnowledgeListChunksData, KnowledgeListChunksErrors, KnowledgeListChunksResponses, KnowledgeListCollectionsData, KnowledgeListCollectionsErrors, KnowledgeListCollectionsResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeRebuildIndexData, KnowledgeRebuildIndexErrors, KnowledgeRebuildIndexResponses, KnowledgeReindexCollectionData, KnowledgeReindexCollectionErrors, KnowledgeReindexCollectionResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUpdateChunkData, KnowledgeUpdateChunkErrors, KnowledgeUpdateChunkResponses, KnowledgeUpdateCollectionData, KnowledgeUpdateCollectionErrors, KnowledgeUpdateCollectionResponses, KnowledgeUpdateDocumentData, KnowledgeUpdateDocumentErrors, KnowledgeUpdateDocumentResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, KommoAuthorizeKommoData, KommoAuthorizeKommoErrors, KommoAuthorizeKommoResponses, KommoConnectKommoTokenData, KommoConnectKommoTokenErrors, KommoConnectKommoTokenResponses, KommoDisconnectKommoData, KommoDisconnectKommoErrors, KommoDisconnectKommoResponses, KommoKommoAccessRevokedData, KommoKommoAccessRevokedErrors, KommoKommoAccessRevokedResponses, KommoKommoOauthCallbackData, KommoKommoOauthCallbackErrors, KommoKommoStatusData, KommoKommoStatusErrors, KommoKommoStatusResponses, KommoSyncListFieldsData, KommoSyncListFieldsErrors, KommoSyncListFieldsResponses, KommoSyncListPipelinesData, KommoSyncListPipelinesErrors, KommoSyncListPipelinesResponses, KommoSyncListSourcesData, KommoSyncListSourcesErrors, KommoSyncListSourcesResponses, KommoSyncListSyncsData, KommoSyncListSyncsErrors, KommoSyncListSyncsResponses, KommoSyncListUsersData, KommoSyncListUsersErrors, KommoSyncListUsersResponses, KommoSyncRequestSyncData, KommoSyncRequestSyncErrors, KommoSyncRequestSyncResponses, KommoWebhooksListKommoWebhookEventsData, KommoWebhooksListKommoWebhookEventsErrors, KommoWebhooksListKommoWebhookEventsResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, SlackDeleteSlackData, SlackDeleteSlackErrors, SlackDeleteSlackResponses, SlackGetSlackData, SlackGetSlackErrors, SlackGetSlackResponses, SlackPutSlackData, SlackPutSlackErrors, SlackPutSlackResponses, SlackTestSlackData, SlackTestSlackErrors, SlackTestSlackResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
+import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsSearchAgentKnowledgeData, AgentsSearchAgentKnowledgeErrors, AgentsSearchAgentKnowledgeResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysListScopesData, ApiKeysListScopesErrors, ApiKeysListScopesResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AutomationCreateRuleData, AutomationCreateRuleErrors, AutomationCreateRuleResponses, AutomationCreateSequenceData, AutomationCreateSequenceErrors, AutomationCreateSequenceResponses, AutomationDeleteRuleData, AutomationDeleteRuleErrors, AutomationDeleteRuleResponses, AutomationDeleteSequenceData, AutomationDeleteSequenceErrors, AutomationDeleteSequenceResponses, AutomationDisableRuleData, AutomationDisableRuleErrors, AutomationDisableRuleResponses, AutomationEnableRuleData, AutomationEnableRuleErrors, AutomationEnableRuleResponses, AutomationEnrolLeadData, AutomationEnrolLeadErrors, AutomationEnrolLeadResponses, AutomationGetRuleData, AutomationGetRuleErrors, AutomationGetRuleResponses, AutomationGetRuleRevisionData, AutomationGetRuleRevisionErrors, AutomationGetRuleRevisionResponses, AutomationGetSequenceData, AutomationGetSequenceErrors, AutomationGetSequenceResponses, AutomationGetSequenceRevisionData, AutomationGetSequenceRevisionErrors, AutomationGetSequenceRevisionResponses, AutomationListEnrolmentsData, AutomationListEnrolmentsErrors, AutomationListEnrolmentsResponses, AutomationListRuleRevisionsData, AutomationListRuleRevisionsErrors, AutomationListRuleRevisionsResponses, AutomationListRulesData, AutomationListRulesErrors, AutomationListRulesResponses, AutomationListRunsData, AutomationListRunsErrors, AutomationListRunsResponses, AutomationListSequenceRevisionsData, AutomationListSequenceRevisionsErrors, AutomationListSequenceRevisionsResponses, AutomationListSequencesData, AutomationListSequencesErrors, AutomationListSequencesResponses, AutomationPauseEnrolmentData, AutomationPauseEnrolmentErrors, AutomationPauseEnrolmentResponses, AutomationPauseSequenceData, AutomationPauseSequenceErrors, AutomationPauseSequenceResponses, AutomationRestoreRuleRevisionData, AutomationRestoreRuleRevisionErrors, AutomationRestoreRuleRevisionResponses, AutomationResumeEnrolmentData, AutomationResumeEnrolmentErrors, AutomationResumeEnrolmentResponses, AutomationResumeSequenceData, AutomationResumeSequenceErrors, AutomationResumeSequenceResponses, AutomationSimulateData, AutomationSimulateErrors, AutomationSimulateResponses, AutomationStopEnrolmentData, AutomationStopEnrolmentErrors, AutomationStopEnrolmentResponses, AutomationUpdateRuleData, AutomationUpdateRuleErrors, AutomationUpdateRuleResponses, AutomationUpdateSequenceData, AutomationUpdateSequenceErrors, AutomationUpdateSequenceResponses, ChatAddHumanMessageData, ChatAddHumanMessageErrors, ChatAddHumanMessageResponses, ChatAddMemoryData, ChatAddMemoryErrors, ChatAddMemoryResponses, ChatChatData, ChatChatErrors, ChatChatResponses, ChatDeleteContactData, ChatDeleteContactErrors, ChatDeleteContactResponses, ChatDeleteMemoryData, ChatDeleteMemoryErrors, ChatDeleteMemoryResponses, ChatGetContactData, ChatGetContactErrors, ChatGetContactResponses, ChatGetConversationData, ChatGetConversationErrors, ChatGetConversationResponses, ChatListContactsData, ChatListContactsErrors, ChatListContactsResponses, ChatListConversationsData, ChatListConversationsErrors, ChatListConversationsResponses, ChatListMemoriesData, ChatListMemoriesErrors, ChatListMemoriesResponses, ChatResumeConversationData, ChatResumeConversationErrors, ChatResumeConversationResponses, ChatUpdateMemoryData, ChatUpdateMemoryErrors, ChatUpdateMemoryResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeAddUrlDocumentData, KnowledgeAddUrlDocumentErrors, KnowledgeAddUrlDocumentResponses, KnowledgeCreateCollectionData, KnowledgeCreateCollectionErrors, KnowledgeCreateCollectionResponses, KnowledgeDeleteCollectionData, KnowledgeDeleteCollectionErrors, KnowledgeDeleteCollectionResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeGetIndexData, KnowledgeGetIndexErrors, KnowledgeGetIndexResponses, KnowledgeGraphExtractDocumentData, KnowledgeGraphExtractDocumentErrors, KnowledgeGraphExtractDocumentResponses, KnowledgeGraphGetEntityData, KnowledgeGraphGetEntityErrors, KnowledgeGraphGetEntityResponses, KnowledgeGraphGetExtractionData, KnowledgeGraphGetExtractionErrors, KnowledgeGraphGetExtractionResponses, KnowledgeGraphListEntitiesData, KnowledgeGraphListEntitiesErrors, KnowledgeGraphListEntitiesResponses, KnowledgeGraphListExtractionsData, KnowledgeGraphListExtractionsErrors, KnowledgeGraphListExtractionsResponses, KnowledgeKnowledgeStatsData, KnowledgeKnowledgeStatsErrors, KnowledgeKnowledgeStatsResponses, KnowledgeListChunksData, KnowledgeListChunksErrors, KnowledgeListChunksResponses, KnowledgeListCollectionsData, KnowledgeListCollectionsErrors, KnowledgeListCollectionsResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeRebuildIndexData, KnowledgeRebuildIndexErrors, KnowledgeRebuildIndexResponses, KnowledgeReindexCollectionData, KnowledgeReindexCollectionErrors, KnowledgeReindexCollectionResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUpdateChunkData, KnowledgeUpdateChunkErrors, KnowledgeUpdateChunkResponses, KnowledgeUpdateCollectionData, KnowledgeUpdateCollectionErrors, KnowledgeUpdateCollectionResponses, KnowledgeUpdateDocumentData, KnowledgeUpdateDocumentErrors, KnowledgeUpdateDocumentResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, KommoAuthorizeKommoData, KommoAuthorizeKommoErrors, KommoAuthorizeKommoResponses, KommoConnectKommoTokenData, KommoConnectKommoTokenErrors, KommoConnectKommoTokenResponses, KommoDisconnectKommoData, KommoDisconnectKommoErrors, KommoDisconnectKommoResponses, KommoKommoAccessRevokedData, KommoKommoAccessRevokedErrors, KommoKommoAccessRevokedResponses, KommoKommoOauthCallbackData, KommoKommoOauthCallbackErrors, KommoKommoStatusData, KommoKommoStatusErrors, KommoKommoStatusResponses, KommoSyncListFieldsData, KommoSyncListFieldsErrors, KommoSyncListFieldsResponses, KommoSyncListPipelinesData, KommoSyncListPipelinesErrors, KommoSyncListPipelinesResponses, KommoSyncListSourcesData, KommoSyncListSourcesErrors, KommoSyncListSourcesResponses, KommoSyncListSyncsData, KommoSyncListSyncsErrors, KommoSyncListSyncsResponses, KommoSyncListUsersData, KommoSyncListUsersErrors, KommoSyncListUsersResponses, KommoSyncRequestSyncData, KommoSyncRequestSyncErrors, KommoSyncRequestSyncResponses, KommoWebhooksListKommoWebhookEventsData, KommoWebhooksListKommoWebhookEventsErrors, KommoWebhooksListKommoWebhookEventsResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, SlackDeleteSlackData, SlackDeleteSlackErrors, SlackDeleteSlackResponses, SlackGetSlackData, SlackGetSlackErrors, SlackGetSlackResponses, SlackPutSlackData, SlackPutSlackErrors, SlackPutSlackResponses, SlackTestSlackData, SlackTestSlackErrors, SlackTestSlackResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -396,6 +396,190 @@ export const apiKeysListScopes = <ThrowOnError extends boolean = true>(options: 
 export const apiKeysRevokeApiKey = <ThrowOnError extends boolean = true>(options: Options<ApiKeysRevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<ApiKeysRevokeApiKeyResponses, ApiKeysRevokeApiKeyErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/api-keys/{api_key_id}', ...options });
 
 /**
+ * List Enrolments
+ */
+export const automationListEnrolments = <ThrowOnError extends boolean = true>(options: Options<AutomationListEnrolmentsData, ThrowOnError>) => (options.client ?? client).get<AutomationListEnrolmentsResponses, AutomationListEnrolmentsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/enrolments', ...options });
+
+/**
+ * Pause Enrolment
+ */
+export const automationPauseEnrolment = <ThrowOnError extends boolean = true>(options: Options<AutomationPauseEnrolmentData, ThrowOnError>) => (options.client ?? client).post<AutomationPauseEnrolmentResponses, AutomationPauseEnrolmentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/enrolments/{enrolment_id}/pause', ...options });
+
+/**
+ * Resume Enrolment
+ */
+export const automationResumeEnrolment = <ThrowOnError extends boolean = true>(options: Options<AutomationResumeEnrolmentData, ThrowOnError>) => (options.client ?? client).post<AutomationResumeEnrolmentResponses, AutomationResumeEnrolmentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/enrolments/{enrolment_id}/resume', ...options });
+
+/**
+ * Stop Enrolment
+ */
+export const automationStopEnrolment = <ThrowOnError extends boolean = true>(options: Options<AutomationStopEnrolmentData, ThrowOnError>) => (options.client ?? client).post<AutomationStopEnrolmentResponses, AutomationStopEnrolmentErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/enrolments/{enrolment_id}/stop', ...options });
+
+/**
+ * List Rules
+ */
+export const automationListRules = <ThrowOnError extends boolean = true>(options: Options<AutomationListRulesData, ThrowOnError>) => (options.client ?? client).get<AutomationListRulesResponses, AutomationListRulesErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules', ...options });
+
+/**
+ * Create Rule
+ */
+export const automationCreateRule = <ThrowOnError extends boolean = true>(options: Options<AutomationCreateRuleData, ThrowOnError>) => (options.client ?? client).post<AutomationCreateRuleResponses, AutomationCreateRuleErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/automation/rules',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Rule
+ */
+export const automationDeleteRule = <ThrowOnError extends boolean = true>(options: Options<AutomationDeleteRuleData, ThrowOnError>) => (options.client ?? client).delete<AutomationDeleteRuleResponses, AutomationDeleteRuleErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}', ...options });
+
+/**
+ * Get Rule
+ */
+export const automationGetRule = <ThrowOnError extends boolean = true>(options: Options<AutomationGetRuleData, ThrowOnError>) => (options.client ?? client).get<AutomationGetRuleResponses, AutomationGetRuleErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}', ...options });
+
+/**
+ * Update Rule
+ *
+ * Changes the rule; every change that alters something is kept as a revision.
+ */
+export const automationUpdateRule = <ThrowOnError extends boolean = true>(options: Options<AutomationUpdateRuleData, ThrowOnError>) => (options.client ?? client).patch<AutomationUpdateRuleResponses, AutomationUpdateRuleErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Disable Rule
+ */
+export const automationDisableRule = <ThrowOnError extends boolean = true>(options: Options<AutomationDisableRuleData, ThrowOnError>) => (options.client ?? client).post<AutomationDisableRuleResponses, AutomationDisableRuleErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/disable', ...options });
+
+/**
+ * Enable Rule
+ */
+export const automationEnableRule = <ThrowOnError extends boolean = true>(options: Options<AutomationEnableRuleData, ThrowOnError>) => (options.client ?? client).post<AutomationEnableRuleResponses, AutomationEnableRuleErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/enable', ...options });
+
+/**
+ * List Rule Revisions
+ */
+export const automationListRuleRevisions = <ThrowOnError extends boolean = true>(options: Options<AutomationListRuleRevisionsData, ThrowOnError>) => (options.client ?? client).get<AutomationListRuleRevisionsResponses, AutomationListRuleRevisionsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/revisions', ...options });
+
+/**
+ * Get Rule Revision
+ */
+export const automationGetRuleRevision = <ThrowOnError extends boolean = true>(options: Options<AutomationGetRuleRevisionData, ThrowOnError>) => (options.client ?? client).get<AutomationGetRuleRevisionResponses, AutomationGetRuleRevisionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/revisions/{version}', ...options });
+
+/**
+ * Restore Rule Revision
+ */
+export const automationRestoreRuleRevision = <ThrowOnError extends boolean = true>(options: Options<AutomationRestoreRuleRevisionData, ThrowOnError>) => (options.client ?? client).post<AutomationRestoreRuleRevisionResponses, AutomationRestoreRuleRevisionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/revisions/{version}/restore', ...options });
+
+/**
+ * List Runs
+ *
+ * What the rules did, newest first, by rule, lead or outcome.
+ */
+export const automationListRuns = <ThrowOnError extends boolean = true>(options: Options<AutomationListRunsData, ThrowOnError>) => (options.client ?? client).get<AutomationListRunsResponses, AutomationListRunsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/runs', ...options });
+
+/**
+ * List Sequences
+ */
+export const automationListSequences = <ThrowOnError extends boolean = true>(options: Options<AutomationListSequencesData, ThrowOnError>) => (options.client ?? client).get<AutomationListSequencesResponses, AutomationListSequencesErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/sequences', ...options });
+
+/**
+ * Create Sequence
+ */
+export const automationCreateSequence = <ThrowOnError extends boolean = true>(options: Options<AutomationCreateSequenceData, ThrowOnError>) => (options.client ?? client).post<AutomationCreateSequenceResponses, AutomationCreateSequenceErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Sequence
+ */
+export const automationDeleteSequence = <ThrowOnError extends boolean = true>(options: Options<AutomationDeleteSequenceData, ThrowOnError>) => (options.client ?? client).delete<AutomationDeleteSequenceResponses, AutomationDeleteSequenceErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}', ...options });
+
+/**
+ * Get Sequence
+ */
+export const automationGetSequence = <ThrowOnError extends boolean = true>(options: Options<AutomationGetSequenceData, ThrowOnError>) => (options.client ?? client).get<AutomationGetSequenceResponses, AutomationGetSequenceErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}', ...options });
+
+/**
+ * Update Sequence
+ *
+ * Changes the sequence (a revision); leads enrolled already keep their version.
+ */
+export const automationUpdateSequence = <ThrowOnError extends boolean = true>(options: Options<AutomationUpdateSequenceData, ThrowOnError>) => (options.client ?? client).patch<AutomationUpdateSequenceResponses, AutomationUpdateSequenceErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Enrol Lead
+ *
+ * Starts the sequence for a lead (409 if the lead is in it already).
+ */
+export const automationEnrolLead = <ThrowOnError extends boolean = true>(options: Options<AutomationEnrolLeadData, ThrowOnError>) => (options.client ?? client).post<AutomationEnrolLeadResponses, AutomationEnrolLeadErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/enrolments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Pause Sequence
+ */
+export const automationPauseSequence = <ThrowOnError extends boolean = true>(options: Options<AutomationPauseSequenceData, ThrowOnError>) => (options.client ?? client).post<AutomationPauseSequenceResponses, AutomationPauseSequenceErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/pause', ...options });
+
+/**
+ * Resume Sequence
+ */
+export const automationResumeSequence = <ThrowOnError extends boolean = true>(options: Options<AutomationResumeSequenceData, ThrowOnError>) => (options.client ?? client).post<AutomationResumeSequenceResponses, AutomationResumeSequenceErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/resume', ...options });
+
+/**
+ * List Sequence Revisions
+ */
+export const automationListSequenceRevisions = <ThrowOnError extends boolean = true>(options: Options<AutomationListSequenceRevisionsData, ThrowOnError>) => (options.client ?? client).get<AutomationListSequenceRevisionsResponses, AutomationListSequenceRevisionsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/revisions', ...options });
+
+/**
+ * Get Sequence Revision
+ */
+export const automationGetSequenceRevision = <ThrowOnError extends boolean = true>(options: Options<AutomationGetSequenceRevisionData, ThrowOnError>) => (options.client ?? client).get<AutomationGetSequenceRevisionResponses, AutomationGetSequenceRevisionErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/revisions/{version}', ...options });
+
+/**
+ * Simulate
+ *
+ * What would happen for this event on this lead: the rules that match, each condition's
+ * outcome, the actions as a dry run, and the dates a started sequence's steps would run.
+ * Nothing is sent or stored.
+ */
+export const automationSimulate = <ThrowOnError extends boolean = true>(options: Options<AutomationSimulateData, ThrowOnError>) => (options.client ?? client).post<AutomationSimulateResponses, AutomationSimulateErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/automation/simulate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List Contacts
  */
 export const chatListContacts = <ThrowOnError extends boolean = true>(options: Options<ChatListContactsData, ThrowOnError>) => (options.client ?? client).get<ChatListContactsResponses, ChatListContactsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/contacts', ...options });
@@ -554,6 +738,9 @@ export const kommoSyncListSources = <ThrowOnError extends boolean = true>(option
 
 /**
  * Kommo Status
+ *
+ * The connection, its last syncs and the last day's webhook deliveries. The webhook URL
+ * carries its secret, so only those who may change the integration see it.
  */
 export const kommoKommoStatus = <ThrowOnError extends boolean = true>(options: Options<KommoKommoStatusData, ThrowOnError>) => (options.client ?? client).get<KommoKommoStatusResponses, KommoKommoStatusErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/status', ...options });
 

@@ -5,6 +5,20 @@ export type ClientOptions = {
 };
 
 /**
+ * AgentAnswersAction
+ */
+export type AgentAnswersAction = {
+    /**
+     * Instructions
+     */
+    instructions?: string;
+    /**
+     * Kind
+     */
+    kind: 'agent_answers';
+};
+
+/**
  * AgentConfig
  *
  * Everything that defines an agent; a revision stores exactly this.
@@ -492,7 +506,7 @@ export type ApiKeyCreate = {
     /**
      * Scopes
      */
-    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write'>;
+    scopes: Array<'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write' | 'automation:read' | 'automation:write'>;
 };
 
 /**
@@ -799,6 +813,30 @@ export type Citation = {
      * The passage, or the graph fact, the answer drew on
      */
     quote: string;
+};
+
+/**
+ * ClassificationCondition
+ *
+ * The message's label, among `labels`, is `label` (see `classify` for how it is chosen).
+ */
+export type ClassificationCondition = {
+    /**
+     * Kind
+     */
+    kind: 'classification';
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Labels
+     */
+    labels: Array<Label>;
+    /**
+     * Threshold
+     */
+    threshold?: number;
 };
 
 /**
@@ -1299,6 +1337,24 @@ export type CustomFieldRead = {
 };
 
 /**
+ * DeliveryCounts
+ *
+ * Webhook deliveries in the last 24 hours.
+ */
+export type DeliveryCounts = {
+    /**
+     * Failed
+     *
+     * Failed to process, or unreadable and rejected
+     */
+    failed?: number;
+    /**
+     * Received
+     */
+    received?: number;
+};
+
+/**
  * DisconnectResult
  */
 export type DisconnectResult = {
@@ -1424,6 +1480,35 @@ export type DocumentUpdate = {
 };
 
 /**
+ * DurationWait
+ *
+ * Wait this long after the previous step (or the enrolment); with `in_working_hours`, a
+ * time outside the working hours moves to their next opening.
+ */
+export type DurationWait = {
+    /**
+     * Days
+     */
+    days?: number;
+    /**
+     * Hours
+     */
+    hours?: number;
+    /**
+     * In Working Hours
+     */
+    in_working_hours?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'duration';
+    /**
+     * Minutes
+     */
+    minutes?: number;
+};
+
+/**
  * EmbedRequest
  */
 export type EmbedRequest = {
@@ -1474,6 +1559,69 @@ export type EmbeddingModelRead = {
      */
     model: string;
 };
+
+/**
+ * EnrolmentCreate
+ */
+export type EnrolmentCreate = {
+    /**
+     * Lead Id
+     */
+    lead_id: number;
+    /**
+     * Lead Name
+     */
+    lead_name?: string;
+};
+
+/**
+ * EnrolmentRead
+ */
+export type EnrolmentRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Current Step
+     */
+    current_step: number;
+    /**
+     * Enrolled By
+     */
+    enrolled_by: string;
+    /**
+     * Exit Reason
+     */
+    exit_reason: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Lead Id
+     */
+    lead_id: number;
+    next_step?: StepRead | null;
+    /**
+     * Sequence Id
+     */
+    sequence_id: string;
+    /**
+     * Sequence Version
+     */
+    sequence_version: number;
+    status: EnrolmentStatus;
+};
+
+/**
+ * EnrolmentStatus
+ */
+export type EnrolmentStatus = 'active' | 'paused' | 'completed' | 'exited' | 'stopped';
 
 /**
  * EntityDetail
@@ -1592,6 +1740,22 @@ export type EntitySource = {
 export type EntityType = 'person' | 'organization' | 'product' | 'place' | 'price' | 'email' | 'phone' | 'url' | 'other';
 
 /**
+ * ExitCondition
+ */
+export type ExitCondition = {
+    /**
+     * Kind
+     */
+    kind: 'replied' | 'stage_changed' | 'tag_added';
+    /**
+     * Tags
+     *
+     * tag_added: any
+     */
+    tags?: Array<string>;
+};
+
+/**
  * ExternalIdRead
  */
 export type ExternalIdRead = {
@@ -1685,6 +1849,62 @@ export type FeatureFlags = {
 };
 
 /**
+ * FieldChange
+ */
+export type FieldChange = {
+    /**
+     * Field Id
+     */
+    field_id: string;
+    /**
+     * New
+     */
+    new?: string | null;
+    /**
+     * Old
+     */
+    old?: string | null;
+};
+
+/**
+ * FieldChangedTrigger
+ */
+export type FieldChangedTrigger = {
+    /**
+     * Field Ids
+     *
+     * Empty: any field
+     */
+    field_ids?: Array<string>;
+    /**
+     * Kind
+     */
+    kind: 'field_changed';
+};
+
+/**
+ * FieldCondition
+ */
+export type FieldCondition = {
+    /**
+     * Field Id
+     */
+    field_id: string;
+    /**
+     * Kind
+     */
+    kind: 'field';
+    /**
+     * Op
+     */
+    op: 'equals' | 'contains' | 'in';
+    /**
+     * Value
+     */
+    value: string | Array<string>;
+};
+
+/**
  * FieldEntity
  */
 export type FieldEntity = 'leads' | 'contacts' | 'companies';
@@ -1763,6 +1983,34 @@ export type GraphExtractionRead = {
      * Updated At
      */
     updated_at: string | null;
+};
+
+/**
+ * HandOffAction
+ */
+export type HandOffAction = {
+    /**
+     * Kind
+     */
+    kind: 'hand_off';
+    /**
+     * Reason
+     */
+    reason?: string;
+};
+
+/**
+ * HandedOffCondition
+ */
+export type HandedOffCondition = {
+    /**
+     * Kind
+     */
+    kind: 'handed_off';
+    /**
+     * Value
+     */
+    value?: boolean;
 };
 
 /**
@@ -2069,6 +2317,7 @@ export type KommoStatus = {
      * Base Url
      */
     base_url?: string | null;
+    deliveries_24h?: DeliveryCounts;
     /**
      * Last Error
      */
@@ -2084,6 +2333,12 @@ export type KommoStatus = {
      * Subdomain
      */
     subdomain?: string | null;
+    /**
+     * Syncs
+     *
+     * The last sync of each kind (with its error, if any)
+     */
+    syncs?: Array<SyncRunRead>;
     /**
      * Webhook Url
      *
@@ -2130,6 +2385,22 @@ export type KommoUserRead = {
     rights: {
         [key: string]: unknown;
     };
+};
+
+/**
+ * Label
+ */
+export type Label = {
+    /**
+     * Hints
+     *
+     * Words or phrases that say this label
+     */
+    hints?: Array<string>;
+    /**
+     * Name
+     */
+    name: string;
 };
 
 /**
@@ -2436,6 +2707,72 @@ export type ModelList = {
 };
 
 /**
+ * MoveStageAction
+ */
+export type MoveStageAction = {
+    /**
+     * Kind
+     */
+    kind: 'move_stage';
+    /**
+     * Pipeline Id
+     */
+    pipeline_id?: number | null;
+    /**
+     * Status Id
+     */
+    status_id: number;
+};
+
+/**
+ * NoReplyTrigger
+ *
+ * The client has not written for this long since our (or a colleague's) last message.
+ */
+export type NoReplyTrigger = {
+    /**
+     * Kind
+     */
+    kind: 'no_reply_for';
+    /**
+     * Minutes
+     */
+    minutes: number;
+};
+
+/**
+ * NoteAction
+ */
+export type NoteAction = {
+    /**
+     * Kind
+     */
+    kind: 'add_note';
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * NotifyAction
+ */
+export type NotifyAction = {
+    /**
+     * Channel
+     */
+    channel?: string;
+    /**
+     * Kind
+     */
+    kind: 'notify';
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
  * Page[AgentSummary]
  */
 export type PageAgentSummary = {
@@ -2575,6 +2912,28 @@ export type PageDocumentRead = {
      * Items
      */
     items: Array<DocumentRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[EnrolmentRead]
+ */
+export type PageEnrolmentRead = {
+    /**
+     * Items
+     */
+    items: Array<EnrolmentRead>;
     /**
      * Limit
      */
@@ -2744,6 +3103,72 @@ export type PageRevisionRead = {
 };
 
 /**
+ * Page[RuleRead]
+ */
+export type PageRuleRead = {
+    /**
+     * Items
+     */
+    items: Array<RuleRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[RuleRunRead]
+ */
+export type PageRuleRunRead = {
+    /**
+     * Items
+     */
+    items: Array<RuleRunRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[SequenceRead]
+ */
+export type PageSequenceRead = {
+    /**
+     * Items
+     */
+    items: Array<SequenceRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[SourceRead]
  */
 export type PageSourceRead = {
@@ -2821,6 +3246,24 @@ export type Passage = {
      * Title
      */
     title?: string;
+};
+
+/**
+ * PipelineCondition
+ */
+export type PipelineCondition = {
+    /**
+     * Kind
+     */
+    kind: 'pipeline_stage';
+    /**
+     * Pipeline Ids
+     */
+    pipeline_ids?: Array<number>;
+    /**
+     * Status Ids
+     */
+    status_ids?: Array<number>;
 };
 
 /**
@@ -3234,6 +3677,20 @@ export type ResolvedRead = {
 };
 
 /**
+ * ResponsibleCondition
+ */
+export type ResponsibleCondition = {
+    /**
+     * Kind
+     */
+    kind: 'responsible_in';
+    /**
+     * User Ids
+     */
+    user_ids: Array<number>;
+};
+
+/**
  * RevisionDetail
  */
 export type RevisionDetail = {
@@ -3297,6 +3754,229 @@ export type RevisionRead = {
 export type Role = 'owner' | 'admin' | 'member';
 
 /**
+ * RuleCreate
+ */
+export type RuleCreate = {
+    /**
+     * Actions
+     */
+    actions: Array<MoveStageAction | NoteAction | TaskAction | UpdateFieldAction | TagsAction | StartSequenceAction | StopSequenceAction | HandOffAction | NotifyAction | WebhookAction | AgentAnswersAction | SendMessageAction>;
+    /**
+     * Conditions
+     */
+    conditions?: Array<PipelineCondition | FieldCondition | TagCondition | ResponsibleCondition | TimeOfDayCondition | WorkingHoursCondition | HandedOffCondition | ClassificationCondition>;
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Priority
+     *
+     * Lower runs first
+     */
+    priority?: number;
+    /**
+     * Stop Processing
+     *
+     * When it matches, the rules after it do not run
+     */
+    stop_processing?: boolean;
+    /**
+     * Trigger
+     */
+    trigger: SimpleTrigger | FieldChangedTrigger | TagAddedTrigger | NoReplyTrigger | ScheduleTrigger;
+};
+
+/**
+ * RuleRead
+ */
+export type RuleRead = {
+    /**
+     * Actions
+     */
+    actions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Conditions
+     */
+    conditions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Priority
+     */
+    priority: number;
+    /**
+     * Stop Processing
+     */
+    stop_processing: boolean;
+    /**
+     * Trigger
+     */
+    trigger: {
+        [key: string]: unknown;
+    };
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * RuleRunRead
+ */
+export type RuleRunRead = {
+    /**
+     * Actions
+     */
+    actions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Conditions
+     */
+    conditions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Detail
+     */
+    detail: string;
+    /**
+     * Event
+     */
+    event: {
+        [key: string]: unknown;
+    };
+    /**
+     * Event Kind
+     */
+    event_kind: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Lead Id
+     */
+    lead_id: number | null;
+    outcome: RunOutcome;
+    /**
+     * Rule Id
+     */
+    rule_id: string;
+    /**
+     * Rule Version
+     */
+    rule_version: number;
+    /**
+     * Source Event Id
+     */
+    source_event_id: string | null;
+};
+
+/**
+ * RuleUpdate
+ */
+export type RuleUpdate = {
+    /**
+     * Actions
+     */
+    actions?: Array<MoveStageAction | NoteAction | TaskAction | UpdateFieldAction | TagsAction | StartSequenceAction | StopSequenceAction | HandOffAction | NotifyAction | WebhookAction | AgentAnswersAction | SendMessageAction> | null;
+    /**
+     * Conditions
+     */
+    conditions?: Array<PipelineCondition | FieldCondition | TagCondition | ResponsibleCondition | TimeOfDayCondition | WorkingHoursCondition | HandedOffCondition | ClassificationCondition> | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Priority
+     */
+    priority?: number | null;
+    /**
+     * Stop Processing
+     */
+    stop_processing?: boolean | null;
+    /**
+     * Trigger
+     */
+    trigger?: SimpleTrigger | FieldChangedTrigger | TagAddedTrigger | NoReplyTrigger | ScheduleTrigger | null;
+};
+
+/**
+ * RunOutcome
+ */
+export type RunOutcome = 'matched' | 'not_matched' | 'skipped';
+
+/**
+ * ScheduleTrigger
+ *
+ * A cron expression (minute hour day month weekday, in the workspace's timezone) or every
+ * `every_minutes`; the event it makes has no lead.
+ */
+export type ScheduleTrigger = {
+    /**
+     * Cron
+     */
+    cron?: string | null;
+    /**
+     * Every Minutes
+     */
+    every_minutes?: number | null;
+    /**
+     * Kind
+     */
+    kind: 'schedule';
+};
+
+/**
  * ScopeRead
  */
 export type ScopeRead = {
@@ -3319,7 +3999,7 @@ export type ScopeRead = {
     /**
      * Name
      */
-    name: 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write';
+    name: 'workspace:read' | 'workspace:write' | 'members:read' | 'members:write' | 'api_keys:read' | 'api_keys:write' | 'ai:read' | 'ai:write' | 'knowledge:read' | 'knowledge:write' | 'agents:read' | 'agents:write' | 'chat:write' | 'conversations:read' | 'contacts:write' | 'integrations:read' | 'integrations:write' | 'automation:read' | 'automation:write';
 };
 
 /**
@@ -3419,6 +4099,123 @@ export type SearchResponse = {
 };
 
 /**
+ * SendMessageAction
+ *
+ * A message to the client in the lead's chat, with `{{lead.name}}`-style placeholders.
+ */
+export type SendMessageAction = {
+    /**
+     * Kind
+     */
+    kind: 'send_message';
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * SequenceCreate
+ */
+export type SequenceCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Exit On
+     */
+    exit_on?: Array<ExitCondition>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Steps
+     */
+    steps: Array<Step>;
+    /**
+     * When steps may run; null: any time
+     */
+    working_hours?: WorkingHours | null;
+};
+
+/**
+ * SequenceRead
+ */
+export type SequenceRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Exit On
+     */
+    exit_on: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Paused
+     */
+    paused: boolean;
+    /**
+     * Steps
+     */
+    steps: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Working Hours
+     */
+    working_hours: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * SequenceUpdate
+ */
+export type SequenceUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Exit On
+     */
+    exit_on?: Array<ExitCondition> | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Steps
+     */
+    steps?: Array<Step> | null;
+    working_hours?: WorkingHours | null;
+};
+
+/**
  * SessionRead
  */
 export type SessionRead = {
@@ -3431,6 +4228,169 @@ export type SessionRead = {
      */
     tenants: Array<TenantMembershipRead>;
     user: UserRead | null;
+};
+
+/**
+ * SimpleTrigger
+ */
+export type SimpleTrigger = {
+    /**
+     * Kind
+     */
+    kind: 'lead_added' | 'stage_changed' | 'incoming_message' | 'responsible_changed';
+};
+
+/**
+ * SimulateRequest
+ */
+export type SimulateRequest = {
+    event: SimulatedEvent;
+};
+
+/**
+ * SimulateResponse
+ */
+export type SimulateResponse = {
+    /**
+     * Exits
+     *
+     * Enrolments this event would end
+     */
+    exits: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Rules
+     */
+    rules: Array<SimulatedRule>;
+};
+
+/**
+ * SimulatedEvent
+ *
+ * An event to simulate, without the workspace (the route's).
+ */
+export type SimulatedEvent = {
+    /**
+     * Added Tags
+     */
+    added_tags?: Array<string>;
+    /**
+     * Field Changes
+     */
+    field_changes?: Array<FieldChange>;
+    /**
+     * Fields
+     */
+    fields?: {
+        [key: string]: string;
+    };
+    kind: TriggerKind;
+    /**
+     * Lead Id
+     */
+    lead_id?: number | null;
+    /**
+     * Lead Name
+     */
+    lead_name?: string;
+    /**
+     * Occurred At
+     */
+    occurred_at?: string | null;
+    /**
+     * Old Responsible User Id
+     */
+    old_responsible_user_id?: number | null;
+    /**
+     * Old Status Id
+     */
+    old_status_id?: number | null;
+    /**
+     * Pipeline Id
+     */
+    pipeline_id?: number | null;
+    /**
+     * Responsible User Id
+     */
+    responsible_user_id?: number | null;
+    /**
+     * Silent Minutes
+     */
+    silent_minutes?: number | null;
+    /**
+     * Status Id
+     */
+    status_id?: number | null;
+    /**
+     * Tags
+     */
+    tags?: Array<string>;
+    /**
+     * Text
+     */
+    text?: string | null;
+};
+
+/**
+ * SimulatedRule
+ */
+export type SimulatedRule = {
+    /**
+     * Actions
+     */
+    actions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Conditions
+     */
+    conditions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Detail
+     */
+    detail: string;
+    /**
+     * Name
+     */
+    name: string;
+    outcome: RunOutcome;
+    /**
+     * Rule Id
+     */
+    rule_id: string;
+    /**
+     * Sequences
+     */
+    sequences: Array<SimulatedSequence>;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * SimulatedSequence
+ */
+export type SimulatedSequence = {
+    /**
+     * Already Enrolled
+     */
+    already_enrolled: boolean;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Sequence Id
+     */
+    sequence_id: string;
+    /**
+     * Timeline
+     */
+    timeline: Array<TimelineStep>;
 };
 
 /**
@@ -3584,6 +4544,20 @@ export type SourceRead = {
 };
 
 /**
+ * StartSequenceAction
+ */
+export type StartSequenceAction = {
+    /**
+     * Kind
+     */
+    kind: 'start_sequence';
+    /**
+     * Sequence Id
+     */
+    sequence_id: string;
+};
+
+/**
  * StatusRead
  */
 export type StatusRead = {
@@ -3613,6 +4587,86 @@ export type StatusRead = {
      * 0 a normal stage, 1 the incoming (unsorted) stage
      */
     type: number;
+};
+
+/**
+ * Step
+ */
+export type Step = {
+    /**
+     * Actions
+     */
+    actions: Array<MoveStageAction | NoteAction | TaskAction | UpdateFieldAction | TagsAction | StartSequenceAction | StopSequenceAction | HandOffAction | NotifyAction | WebhookAction | AgentAnswersAction | SendMessageAction>;
+    /**
+     * Name
+     */
+    name?: string;
+    /**
+     * Wait
+     */
+    wait: DurationWait | UntilWait;
+};
+
+/**
+ * StepRead
+ */
+export type StepRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Due At
+     */
+    due_at: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Results
+     */
+    results: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: StepStatus;
+    /**
+     * Step Index
+     */
+    step_index: number;
+};
+
+/**
+ * StepStatus
+ */
+export type StepStatus = 'scheduled' | 'running' | 'done' | 'paused' | 'cancelled' | 'failed';
+
+/**
+ * StopSequenceAction
+ */
+export type StopSequenceAction = {
+    /**
+     * Kind
+     */
+    kind: 'stop_sequence';
+    /**
+     * Sequence Id
+     *
+     * Null: every sequence
+     */
+    sequence_id?: string | null;
 };
 
 /**
@@ -3710,6 +4764,68 @@ export type SyncRuns = {
  * SyncStatus
  */
 export type SyncStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/**
+ * TagAddedTrigger
+ */
+export type TagAddedTrigger = {
+    /**
+     * Kind
+     */
+    kind: 'tag_added';
+    /**
+     * Tags
+     *
+     * Empty: any tag
+     */
+    tags?: Array<string>;
+};
+
+/**
+ * TagCondition
+ */
+export type TagCondition = {
+    /**
+     * Kind
+     */
+    kind: 'has_tag' | 'lacks_tag';
+    /**
+     * Tag
+     */
+    tag: string;
+};
+
+/**
+ * TagsAction
+ */
+export type TagsAction = {
+    /**
+     * Kind
+     */
+    kind: 'add_tags' | 'remove_tags';
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+};
+
+/**
+ * TaskAction
+ */
+export type TaskAction = {
+    /**
+     * Due In Hours
+     */
+    due_in_hours?: number;
+    /**
+     * Kind
+     */
+    kind: 'create_task';
+    /**
+     * Text
+     */
+    text: string;
+};
 
 /**
  * TenantCreate
@@ -3834,6 +4950,32 @@ export type TextDocumentCreate = {
 };
 
 /**
+ * TimeOfDayCondition
+ *
+ * The event's time, in the workspace's timezone, is in [start, end) on one of `days`.
+ */
+export type TimeOfDayCondition = {
+    /**
+     * Days
+     *
+     * Empty: every day
+     */
+    days?: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+    /**
+     * End
+     */
+    end: string;
+    /**
+     * Kind
+     */
+    kind: 'time_of_day';
+    /**
+     * Start
+     */
+    start: string;
+};
+
+/**
  * TimeRange
  */
 export type TimeRange = {
@@ -3845,6 +4987,69 @@ export type TimeRange = {
      * Start
      */
     start: string;
+};
+
+/**
+ * TimelineStep
+ */
+export type TimelineStep = {
+    /**
+     * Actions
+     */
+    actions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Due At
+     */
+    due_at: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Step Index
+     */
+    step_index: number;
+};
+
+/**
+ * TriggerKind
+ */
+export type TriggerKind = 'lead_added' | 'stage_changed' | 'incoming_message' | 'field_changed' | 'tag_added' | 'responsible_changed' | 'no_reply_for' | 'schedule';
+
+/**
+ * UntilWait
+ *
+ * Until the next `time` (HH:MM in the workspace's timezone) that falls in working hours.
+ */
+export type UntilWait = {
+    /**
+     * Kind
+     */
+    kind: 'until';
+    /**
+     * Time
+     */
+    time: string;
+};
+
+/**
+ * UpdateFieldAction
+ */
+export type UpdateFieldAction = {
+    /**
+     * Field Id
+     */
+    field_id: string;
+    /**
+     * Kind
+     */
+    kind: 'update_field';
+    /**
+     * Value
+     */
+    value: string;
 };
 
 /**
@@ -3954,6 +5159,27 @@ export type UserRead = {
 };
 
 /**
+ * WebhookAction
+ *
+ * POSTs the event as JSON, signed `X-Signature: sha256=<hex HMAC of the body>` with
+ * `secret` (stored encrypted, never shown again).
+ */
+export type WebhookAction = {
+    /**
+     * Kind
+     */
+    kind: 'outgoing_webhook';
+    /**
+     * Secret
+     */
+    secret?: null;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
  * WebhookEventRead
  */
 export type WebhookEventRead = {
@@ -4044,6 +5270,23 @@ export type WorkingHours = {
 };
 
 /**
+ * WorkingHoursCondition
+ */
+export type WorkingHoursCondition = {
+    /**
+     * Inside
+     *
+     * False: outside the hours
+     */
+    inside?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'working_hours';
+    working_hours: WorkingHours;
+};
+
+/**
  * LongLivedTokenConnect
  */
 export type LongLivedTokenConnectWritable = {
@@ -4055,6 +5298,174 @@ export type LongLivedTokenConnectWritable = {
      * Token
      */
     token: string;
+};
+
+/**
+ * RuleCreate
+ */
+export type RuleCreateWritable = {
+    /**
+     * Actions
+     */
+    actions: Array<MoveStageAction | NoteAction | TaskAction | UpdateFieldAction | TagsAction | StartSequenceAction | StopSequenceAction | HandOffAction | NotifyAction | WebhookActionWritable | AgentAnswersAction | SendMessageAction>;
+    /**
+     * Conditions
+     */
+    conditions?: Array<PipelineCondition | FieldCondition | TagCondition | ResponsibleCondition | TimeOfDayCondition | WorkingHoursCondition | HandedOffCondition | ClassificationCondition>;
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Priority
+     *
+     * Lower runs first
+     */
+    priority?: number;
+    /**
+     * Stop Processing
+     *
+     * When it matches, the rules after it do not run
+     */
+    stop_processing?: boolean;
+    /**
+     * Trigger
+     */
+    trigger: SimpleTrigger | FieldChangedTrigger | TagAddedTrigger | NoReplyTrigger | ScheduleTrigger;
+};
+
+/**
+ * RuleUpdate
+ */
+export type RuleUpdateWritable = {
+    /**
+     * Actions
+     */
+    actions?: Array<MoveStageAction | NoteAction | TaskAction | UpdateFieldAction | TagsAction | StartSequenceAction | StopSequenceAction | HandOffAction | NotifyAction | WebhookActionWritable | AgentAnswersAction | SendMessageAction> | null;
+    /**
+     * Conditions
+     */
+    conditions?: Array<PipelineCondition | FieldCondition | TagCondition | ResponsibleCondition | TimeOfDayCondition | WorkingHoursCondition | HandedOffCondition | ClassificationCondition> | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Priority
+     */
+    priority?: number | null;
+    /**
+     * Stop Processing
+     */
+    stop_processing?: boolean | null;
+    /**
+     * Trigger
+     */
+    trigger?: SimpleTrigger | FieldChangedTrigger | TagAddedTrigger | NoReplyTrigger | ScheduleTrigger | null;
+};
+
+/**
+ * SequenceCreate
+ */
+export type SequenceCreateWritable = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Exit On
+     */
+    exit_on?: Array<ExitCondition>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Steps
+     */
+    steps: Array<StepWritable>;
+    /**
+     * When steps may run; null: any time
+     */
+    working_hours?: WorkingHours | null;
+};
+
+/**
+ * SequenceUpdate
+ */
+export type SequenceUpdateWritable = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Exit On
+     */
+    exit_on?: Array<ExitCondition> | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Steps
+     */
+    steps?: Array<StepWritable> | null;
+    working_hours?: WorkingHours | null;
+};
+
+/**
+ * Step
+ */
+export type StepWritable = {
+    /**
+     * Actions
+     */
+    actions: Array<MoveStageAction | NoteAction | TaskAction | UpdateFieldAction | TagsAction | StartSequenceAction | StopSequenceAction | HandOffAction | NotifyAction | WebhookActionWritable | AgentAnswersAction | SendMessageAction>;
+    /**
+     * Name
+     */
+    name?: string;
+    /**
+     * Wait
+     */
+    wait: DurationWait | UntilWait;
+};
+
+/**
+ * WebhookAction
+ *
+ * POSTs the event as JSON, signed `X-Signature: sha256=<hex HMAC of the body>` with
+ * `secret` (stored encrypted, never shown again).
+ */
+export type WebhookActionWritable = {
+    /**
+     * Kind
+     */
+    kind: 'outgoing_webhook';
+    /**
+     * Secret
+     */
+    secret?: string | null;
+    /**
+     * Url
+     */
+    url: string;
 };
 
 export type AuthLoginData = {
@@ -5966,6 +7377,1432 @@ export type ApiKeysRevokeApiKeyResponses = {
 };
 
 export type ApiKeysRevokeApiKeyResponse = ApiKeysRevokeApiKeyResponses[keyof ApiKeysRevokeApiKeyResponses];
+
+export type AutomationListEnrolmentsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Sequence Id
+         */
+        sequence_id?: string | null;
+        /**
+         * Lead Id
+         */
+        lead_id?: number | null;
+        /**
+         * Status
+         */
+        status?: EnrolmentStatus | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/automation/enrolments';
+};
+
+export type AutomationListEnrolmentsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationListEnrolmentsError = AutomationListEnrolmentsErrors[keyof AutomationListEnrolmentsErrors];
+
+export type AutomationListEnrolmentsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEnrolmentRead;
+};
+
+export type AutomationListEnrolmentsResponse = AutomationListEnrolmentsResponses[keyof AutomationListEnrolmentsResponses];
+
+export type AutomationPauseEnrolmentData = {
+    body?: never;
+    path: {
+        /**
+         * Enrolment Id
+         */
+        enrolment_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/enrolments/{enrolment_id}/pause';
+};
+
+export type AutomationPauseEnrolmentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationPauseEnrolmentError = AutomationPauseEnrolmentErrors[keyof AutomationPauseEnrolmentErrors];
+
+export type AutomationPauseEnrolmentResponses = {
+    /**
+     * Successful Response
+     */
+    200: EnrolmentRead;
+};
+
+export type AutomationPauseEnrolmentResponse = AutomationPauseEnrolmentResponses[keyof AutomationPauseEnrolmentResponses];
+
+export type AutomationResumeEnrolmentData = {
+    body?: never;
+    path: {
+        /**
+         * Enrolment Id
+         */
+        enrolment_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/enrolments/{enrolment_id}/resume';
+};
+
+export type AutomationResumeEnrolmentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationResumeEnrolmentError = AutomationResumeEnrolmentErrors[keyof AutomationResumeEnrolmentErrors];
+
+export type AutomationResumeEnrolmentResponses = {
+    /**
+     * Successful Response
+     */
+    200: EnrolmentRead;
+};
+
+export type AutomationResumeEnrolmentResponse = AutomationResumeEnrolmentResponses[keyof AutomationResumeEnrolmentResponses];
+
+export type AutomationStopEnrolmentData = {
+    body?: never;
+    path: {
+        /**
+         * Enrolment Id
+         */
+        enrolment_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/enrolments/{enrolment_id}/stop';
+};
+
+export type AutomationStopEnrolmentErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationStopEnrolmentError = AutomationStopEnrolmentErrors[keyof AutomationStopEnrolmentErrors];
+
+export type AutomationStopEnrolmentResponses = {
+    /**
+     * Successful Response
+     */
+    200: EnrolmentRead;
+};
+
+export type AutomationStopEnrolmentResponse = AutomationStopEnrolmentResponses[keyof AutomationStopEnrolmentResponses];
+
+export type AutomationListRulesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Enabled
+         */
+        enabled?: boolean | null;
+        /**
+         * Trigger
+         */
+        trigger?: TriggerKind | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/automation/rules';
+};
+
+export type AutomationListRulesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationListRulesError = AutomationListRulesErrors[keyof AutomationListRulesErrors];
+
+export type AutomationListRulesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRuleRead;
+};
+
+export type AutomationListRulesResponse = AutomationListRulesResponses[keyof AutomationListRulesResponses];
+
+export type AutomationCreateRuleData = {
+    body: RuleCreateWritable;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules';
+};
+
+export type AutomationCreateRuleErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationCreateRuleError = AutomationCreateRuleErrors[keyof AutomationCreateRuleErrors];
+
+export type AutomationCreateRuleResponses = {
+    /**
+     * Successful Response
+     */
+    201: RuleRead;
+};
+
+export type AutomationCreateRuleResponse = AutomationCreateRuleResponses[keyof AutomationCreateRuleResponses];
+
+export type AutomationDeleteRuleData = {
+    body?: never;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}';
+};
+
+export type AutomationDeleteRuleErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationDeleteRuleError = AutomationDeleteRuleErrors[keyof AutomationDeleteRuleErrors];
+
+export type AutomationDeleteRuleResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AutomationDeleteRuleResponse = AutomationDeleteRuleResponses[keyof AutomationDeleteRuleResponses];
+
+export type AutomationGetRuleData = {
+    body?: never;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}';
+};
+
+export type AutomationGetRuleErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationGetRuleError = AutomationGetRuleErrors[keyof AutomationGetRuleErrors];
+
+export type AutomationGetRuleResponses = {
+    /**
+     * Successful Response
+     */
+    200: RuleRead;
+};
+
+export type AutomationGetRuleResponse = AutomationGetRuleResponses[keyof AutomationGetRuleResponses];
+
+export type AutomationUpdateRuleData = {
+    body: RuleUpdateWritable;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}';
+};
+
+export type AutomationUpdateRuleErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationUpdateRuleError = AutomationUpdateRuleErrors[keyof AutomationUpdateRuleErrors];
+
+export type AutomationUpdateRuleResponses = {
+    /**
+     * Successful Response
+     */
+    200: RuleRead;
+};
+
+export type AutomationUpdateRuleResponse = AutomationUpdateRuleResponses[keyof AutomationUpdateRuleResponses];
+
+export type AutomationDisableRuleData = {
+    body?: never;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/disable';
+};
+
+export type AutomationDisableRuleErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationDisableRuleError = AutomationDisableRuleErrors[keyof AutomationDisableRuleErrors];
+
+export type AutomationDisableRuleResponses = {
+    /**
+     * Successful Response
+     */
+    200: RuleRead;
+};
+
+export type AutomationDisableRuleResponse = AutomationDisableRuleResponses[keyof AutomationDisableRuleResponses];
+
+export type AutomationEnableRuleData = {
+    body?: never;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/enable';
+};
+
+export type AutomationEnableRuleErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationEnableRuleError = AutomationEnableRuleErrors[keyof AutomationEnableRuleErrors];
+
+export type AutomationEnableRuleResponses = {
+    /**
+     * Successful Response
+     */
+    200: RuleRead;
+};
+
+export type AutomationEnableRuleResponse = AutomationEnableRuleResponses[keyof AutomationEnableRuleResponses];
+
+export type AutomationListRuleRevisionsData = {
+    body?: never;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/revisions';
+};
+
+export type AutomationListRuleRevisionsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationListRuleRevisionsError = AutomationListRuleRevisionsErrors[keyof AutomationListRuleRevisionsErrors];
+
+export type AutomationListRuleRevisionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRevisionRead;
+};
+
+export type AutomationListRuleRevisionsResponse = AutomationListRuleRevisionsResponses[keyof AutomationListRuleRevisionsResponses];
+
+export type AutomationGetRuleRevisionData = {
+    body?: never;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Version
+         */
+        version: number;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/revisions/{version}';
+};
+
+export type AutomationGetRuleRevisionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationGetRuleRevisionError = AutomationGetRuleRevisionErrors[keyof AutomationGetRuleRevisionErrors];
+
+export type AutomationGetRuleRevisionResponses = {
+    /**
+     * Successful Response
+     */
+    200: RevisionDetail;
+};
+
+export type AutomationGetRuleRevisionResponse = AutomationGetRuleRevisionResponses[keyof AutomationGetRuleRevisionResponses];
+
+export type AutomationRestoreRuleRevisionData = {
+    body?: never;
+    path: {
+        /**
+         * Rule Id
+         */
+        rule_id: string;
+        /**
+         * Version
+         */
+        version: number;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/rules/{rule_id}/revisions/{version}/restore';
+};
+
+export type AutomationRestoreRuleRevisionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationRestoreRuleRevisionError = AutomationRestoreRuleRevisionErrors[keyof AutomationRestoreRuleRevisionErrors];
+
+export type AutomationRestoreRuleRevisionResponses = {
+    /**
+     * Successful Response
+     */
+    200: RuleRead;
+};
+
+export type AutomationRestoreRuleRevisionResponse = AutomationRestoreRuleRevisionResponses[keyof AutomationRestoreRuleRevisionResponses];
+
+export type AutomationListRunsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Rule Id
+         */
+        rule_id?: string | null;
+        /**
+         * Lead Id
+         */
+        lead_id?: number | null;
+        /**
+         * Outcome
+         */
+        outcome?: RunOutcome | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/automation/runs';
+};
+
+export type AutomationListRunsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationListRunsError = AutomationListRunsErrors[keyof AutomationListRunsErrors];
+
+export type AutomationListRunsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRuleRunRead;
+};
+
+export type AutomationListRunsResponse = AutomationListRunsResponses[keyof AutomationListRunsResponses];
+
+export type AutomationListSequencesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences';
+};
+
+export type AutomationListSequencesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationListSequencesError = AutomationListSequencesErrors[keyof AutomationListSequencesErrors];
+
+export type AutomationListSequencesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSequenceRead;
+};
+
+export type AutomationListSequencesResponse = AutomationListSequencesResponses[keyof AutomationListSequencesResponses];
+
+export type AutomationCreateSequenceData = {
+    body: SequenceCreateWritable;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences';
+};
+
+export type AutomationCreateSequenceErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationCreateSequenceError = AutomationCreateSequenceErrors[keyof AutomationCreateSequenceErrors];
+
+export type AutomationCreateSequenceResponses = {
+    /**
+     * Successful Response
+     */
+    201: SequenceRead;
+};
+
+export type AutomationCreateSequenceResponse = AutomationCreateSequenceResponses[keyof AutomationCreateSequenceResponses];
+
+export type AutomationDeleteSequenceData = {
+    body?: never;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}';
+};
+
+export type AutomationDeleteSequenceErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationDeleteSequenceError = AutomationDeleteSequenceErrors[keyof AutomationDeleteSequenceErrors];
+
+export type AutomationDeleteSequenceResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AutomationDeleteSequenceResponse = AutomationDeleteSequenceResponses[keyof AutomationDeleteSequenceResponses];
+
+export type AutomationGetSequenceData = {
+    body?: never;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}';
+};
+
+export type AutomationGetSequenceErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationGetSequenceError = AutomationGetSequenceErrors[keyof AutomationGetSequenceErrors];
+
+export type AutomationGetSequenceResponses = {
+    /**
+     * Successful Response
+     */
+    200: SequenceRead;
+};
+
+export type AutomationGetSequenceResponse = AutomationGetSequenceResponses[keyof AutomationGetSequenceResponses];
+
+export type AutomationUpdateSequenceData = {
+    body: SequenceUpdateWritable;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}';
+};
+
+export type AutomationUpdateSequenceErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationUpdateSequenceError = AutomationUpdateSequenceErrors[keyof AutomationUpdateSequenceErrors];
+
+export type AutomationUpdateSequenceResponses = {
+    /**
+     * Successful Response
+     */
+    200: SequenceRead;
+};
+
+export type AutomationUpdateSequenceResponse = AutomationUpdateSequenceResponses[keyof AutomationUpdateSequenceResponses];
+
+export type AutomationEnrolLeadData = {
+    body: EnrolmentCreate;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/enrolments';
+};
+
+export type AutomationEnrolLeadErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationEnrolLeadError = AutomationEnrolLeadErrors[keyof AutomationEnrolLeadErrors];
+
+export type AutomationEnrolLeadResponses = {
+    /**
+     * Successful Response
+     */
+    201: EnrolmentRead;
+};
+
+export type AutomationEnrolLeadResponse = AutomationEnrolLeadResponses[keyof AutomationEnrolLeadResponses];
+
+export type AutomationPauseSequenceData = {
+    body?: never;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/pause';
+};
+
+export type AutomationPauseSequenceErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationPauseSequenceError = AutomationPauseSequenceErrors[keyof AutomationPauseSequenceErrors];
+
+export type AutomationPauseSequenceResponses = {
+    /**
+     * Successful Response
+     */
+    200: SequenceRead;
+};
+
+export type AutomationPauseSequenceResponse = AutomationPauseSequenceResponses[keyof AutomationPauseSequenceResponses];
+
+export type AutomationResumeSequenceData = {
+    body?: never;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/resume';
+};
+
+export type AutomationResumeSequenceErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationResumeSequenceError = AutomationResumeSequenceErrors[keyof AutomationResumeSequenceErrors];
+
+export type AutomationResumeSequenceResponses = {
+    /**
+     * Successful Response
+     */
+    200: SequenceRead;
+};
+
+export type AutomationResumeSequenceResponse = AutomationResumeSequenceResponses[keyof AutomationResumeSequenceResponses];
+
+export type AutomationListSequenceRevisionsData = {
+    body?: never;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/revisions';
+};
+
+export type AutomationListSequenceRevisionsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationListSequenceRevisionsError = AutomationListSequenceRevisionsErrors[keyof AutomationListSequenceRevisionsErrors];
+
+export type AutomationListSequenceRevisionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRevisionRead;
+};
+
+export type AutomationListSequenceRevisionsResponse = AutomationListSequenceRevisionsResponses[keyof AutomationListSequenceRevisionsResponses];
+
+export type AutomationGetSequenceRevisionData = {
+    body?: never;
+    path: {
+        /**
+         * Sequence Id
+         */
+        sequence_id: string;
+        /**
+         * Version
+         */
+        version: number;
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/sequences/{sequence_id}/revisions/{version}';
+};
+
+export type AutomationGetSequenceRevisionErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationGetSequenceRevisionError = AutomationGetSequenceRevisionErrors[keyof AutomationGetSequenceRevisionErrors];
+
+export type AutomationGetSequenceRevisionResponses = {
+    /**
+     * Successful Response
+     */
+    200: RevisionDetail;
+};
+
+export type AutomationGetSequenceRevisionResponse = AutomationGetSequenceRevisionResponses[keyof AutomationGetSequenceRevisionResponses];
+
+export type AutomationSimulateData = {
+    body: SimulateRequest;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/automation/simulate';
+};
+
+export type AutomationSimulateErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type AutomationSimulateError = AutomationSimulateErrors[keyof AutomationSimulateErrors];
+
+export type AutomationSimulateResponses = {
+    /**
+     * Successful Response
+     */
+    200: SimulateResponse;
+};
+
+export type AutomationSimulateResponse = AutomationSimulateResponses[keyof AutomationSimulateResponses];
 
 export type ChatListContactsData = {
     body?: never;
