@@ -2,12 +2,17 @@
 
 from arq import cron, func
 
-from agentplatform.automation import models, tasks
+from agentplatform.automation import kommo_events, models, tasks
 from agentplatform.automation.deps import AUTOMATION_READ, AUTOMATION_WRITE
 from agentplatform.automation.router import router
 from agentplatform.automation.sequences_router import router as sequences_router
 from agentplatform.automation.steps import STEP_JOB, STEPS
 from agentplatform.core.domain import Domain
+from agentplatform.kommo.answering.intake import MESSAGE_RECEIVED
+from agentplatform.kommo.webhooks import dispatch
+
+for _kind in kommo_events.TRIGGERS:
+    dispatch.register(_kind, kommo_events.on_lead_event)
 
 DOMAIN = Domain(
     name="automation",
@@ -32,4 +37,5 @@ DOMAIN = Domain(
     ),
     scopes=(AUTOMATION_READ, AUTOMATION_WRITE),
     work_kinds=(STEPS,),
+    handlers=((MESSAGE_RECEIVED, kommo_events.on_message_received),),
 )

@@ -16,7 +16,6 @@ from agentplatform.core.settings import Settings
 from agentplatform.kommo.client import KommoClient
 from agentplatform.kommo.simulator import KommoSimulator
 from agentplatform.kommo.simulator.events import lead_event, message_event, webhook_body
-from agentplatform.kommo.simulator.state import WON
 from agentplatform.kommo.webhooks import dispatch
 from agentplatform.kommo.webhooks.models import KommoWebhookEvent, WebhookEventStatus
 from agentplatform.kommo.webhooks.service import delivery_counts
@@ -193,12 +192,12 @@ async def test_a_kind_nothing_handles_is_kept_as_ignored(
 
     # A kind we read but nobody registered a handler for: processed to "ignored", with why.
     lead = next(iter(kommo.state.entities["leads"].values()))
-    status = lead_event("status", {**lead, "status_id": WON}, lead)
-    body = webhook_body(kommo.state, kommo.base_url, [status])
+    update = lead_event("update", {**lead, "price": 4200}, lead)
+    body = webhook_body(kommo.state, kommo.base_url, [update])
     assert (await live_client.post(connected.url, content=body, headers=FORM)).json()["stored"] == 1
     await run_burst(live_settings)
-    [row] = await rows(engine, kind="lead.status")
-    assert (row.status, row.detail) == (WebhookEventStatus.ignored, "No handler for lead.status")
+    [row] = await rows(engine, kind="lead.update")
+    assert (row.status, row.detail) == (WebhookEventStatus.ignored, "No handler for lead.update")
 
 
 async def test_another_account_or_an_unknown_token_is_refused(

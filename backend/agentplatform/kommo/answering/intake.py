@@ -31,6 +31,7 @@ from agentplatform.chat.models import (
 )
 from agentplatform.chat.schemas import ContactRef
 from agentplatform.core.db import utcnow
+from agentplatform.core.events import emit
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.scoped import scoped
 from agentplatform.core.settings import Settings
@@ -39,6 +40,8 @@ from agentplatform.kommo.connection.models import KommoConnection
 from agentplatform.kommo.connection.service import open_client
 
 ANSWER_JOB = "kommo_answer_conversation"
+# Emitted for every customer message stored (the rule engine's incoming_message trigger).
+MESSAGE_RECEIVED = "kommo.message_received"
 TITLE_CHARS = 80
 OWN_ECHO_WINDOW = timedelta(hours=1)
 
@@ -233,6 +236,14 @@ async def receive_message(
         await session.flush()
         return "stored"
     await session.flush()
+    emit(
+        session,
+        MESSAGE_RECEIVED,
+        tenant_id=str(connection.tenant_id),
+        lead_id=str(lead.id),
+        text=message.text[:8000],
+        message_id=message.id,
+    )
     enqueue_after_commit(
         session,
         ANSWER_JOB,
