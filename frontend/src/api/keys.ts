@@ -98,4 +98,6 @@ export const queryKeys = {
   aiModels: (tenantId: string) => ['tenants', tenantId, 'ai', 'models'] as const,
   aiUsage: (tenantId: string, range: DayRange) =>
     ['tenants', tenantId, 'ai', 'usage', range] as const,
+  integrations: (tenantId: string) => ['tenants', tenantId, 'integrations'] as const,
+  kommoStatus: (tenantId: string) => ['tenants', tenantId, 'integrations', 'kommo'] as const,
 };
