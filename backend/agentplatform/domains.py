@@ -7,6 +7,7 @@ from agentplatform.chat.domain import DOMAIN as CHAT
 from agentplatform.core.domain import Domain
 from agentplatform.knowledge.domain import DOMAIN as KNOWLEDGE
 from agentplatform.kommo.domain import DOMAIN as KOMMO
+from agentplatform.notifications.domain import DOMAIN as NOTIFICATIONS
 from agentplatform.tenancy import scopes
 from agentplatform.tenancy.domain import DOMAIN as TENANCY
 
@@ -17,6 +18,7 @@ DOMAINS: tuple[Domain, ...] = (
     AGENTS,
     CHAT,
     KOMMO,
+    NOTIFICATIONS,
 )
 
 for _domain in DOMAINS:

@@ -25,6 +25,7 @@ class AgentTool(enum.StrEnum):
     add_note = "add_note"
     create_task = "create_task"
     update_field = "update_field"
+    add_tags = "add_tags"
     handoff = "handoff"
 
 

@@ -48,6 +48,13 @@ class ChatRequest(InputModel):
     stream: bool = Field(
         default=False, description="Answer as Server-Sent Events (text/event-stream)"
     )
+    kommo_lead_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**53,
+        description="Test mode only: talk as this Kommo lead. The agent sees the lead's CRM facts "
+        "and its actions are dry runs against it (nothing is changed in Kommo)",
+    )
 
 
 class HumanMessageCreate(InputModel):

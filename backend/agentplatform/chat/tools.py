@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 from arq import ArqRedis
@@ -62,6 +63,16 @@ class NoteArguments(_Arguments):
 class TaskArguments(_Arguments):
     text: Text
     due_in_hours: int = Field(default=24, ge=1, le=720)
+    due_at: datetime | None = Field(
+        default=None, description="When it is due (ISO 8601 with offset); instead of hours"
+    )
+
+
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
+
+
+class TagsArguments(_Arguments):
+    tags: list[Tag] = Field(min_length=1, max_length=10)
 
 
 class FieldArguments(_Arguments):
@@ -109,9 +120,10 @@ SPECS: dict[str, ToolSpec] = {
         ToolSpec("add_note", "Add a note to the customer's lead in the CRM.", NoteArguments),
         ToolSpec("create_task", "Create a follow-up task for a salesperson.", TaskArguments),
         ToolSpec("update_field", "Set a field of the customer's lead in the CRM.", FieldArguments),
+        ToolSpec("add_tags", "Add tags to the customer's lead in the CRM.", TagsArguments),
     )
 }
-CRM_TOOLS = frozenset({"move_stage", "add_note", "create_task", "update_field"})
+CRM_TOOLS = frozenset({"move_stage", "add_note", "create_task", "update_field", "add_tags"})
 
 
 def offered(tools: tuple[str, ...], *, has_contact: bool) -> list[ToolDefinition]:
@@ -156,6 +168,7 @@ class ToolRunner:
     knowledge_scope: dict[str, Any]
     test: bool
     passages: list[Passage]  # the turn's numbered passages; searches add to them
+    message_id: uuid.UUID | None = None  # the answer being written: actions' idempotency keys
     runs: list[ToolRun] = field(default_factory=list)
     handed_off: bool = False
 
@@ -178,7 +191,7 @@ class ToolRunner:
         return done
 
     async def _dispatch(self, call: ToolCall, arguments: _Arguments) -> ToolRun:
-        values = arguments.model_dump()
+        values = arguments.model_dump(mode="json", exclude_none=True)
         assert self.maker is not None, "a runner without sessions is allowed no tool"
         async with unit_of_work(self.maker, self.arq) as session:
             if isinstance(arguments, HandoffArguments):
@@ -190,8 +203,10 @@ class ToolRunner:
             if call.name == "memory_lookup":
                 result = await self._memories(session, values["query"])
                 return ToolRun(call.id, call.name, values, "ok", result)
-            action = crm.CrmAction(call.name, values, self.lead_id)  # type: ignore[arg-type]
-            outcome = await crm.run_action(session, self.tenant_id, action, test=self.test)
+            key = f"{self.message_id}:{call.id}" if self.message_id and call.id else None
+            action = crm.CrmAction(call.name, values, self.lead_id, key)  # type: ignore[arg-type]
+            env = crm.CrmEnv(self.settings, self.arq, self.maker)
+            outcome = await crm.run_action(session, self.tenant_id, action, test=self.test, env=env)
             status = "failed" if outcome.outcome == "failed" else "ok"
             return ToolRun(call.id, call.name, values, status, outcome.detail, outcome.as_record())
 

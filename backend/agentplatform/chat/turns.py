@@ -54,7 +54,7 @@ from agentplatform.chat.schemas import ChatReply, ChatRequest
 from agentplatform.chat.tools import ToolRunner, offered
 from agentplatform.chat.views import citations, inspection, message_read
 from agentplatform.core.db import unit_of_work, utcnow
-from agentplatform.core.errors import Problem, ProblemError
+from agentplatform.core.errors import FieldError, Problem, ProblemError, ValidationFailed
 from agentplatform.core.jobs import enqueue_after_commit
 from agentplatform.core.scoped import get_scoped
 from agentplatform.core.settings import Settings
@@ -94,6 +94,26 @@ async def _knowledge(
     )
 
 
+async def _as_lead(
+    session: AsyncSession, tenant_id: uuid.UUID, conversation: Conversation, body: ChatRequest
+) -> None:
+    """A test conversation bound to a CRM lead: its facts in the context, its actions dry runs."""
+
+    def refused(message: str, code: str) -> ValidationFailed:
+        return ValidationFailed(
+            message, errors=[FieldError.at("body.kommo_lead_id", message, code)]
+        )
+
+    if body.mode != "test" or conversation.channel is not Channel.test:
+        raise refused("A conversation can be bound to a lead in test mode only", "test_only")
+    if await crm.gateway_for(session, tenant_id) is None:
+        raise refused("No CRM is connected to this workspace", "not_connected")
+    lead_id = str(body.kommo_lead_id)
+    if conversation.external_lead_id not in (None, lead_id):
+        raise refused("This conversation is bound to another lead", "wrong_lead")
+    conversation.external_lead_id = lead_id
+
+
 async def prepare_turn(
     session: AsyncSession,
     settings: Settings,
@@ -111,11 +131,14 @@ async def prepare_turn(
     conversation = await conversations.conversation_for_turn(
         session, tenant_id, agent.id, body.conversation_id, contact, channel, body.message
     )
+    if body.kommo_lead_id is not None:
+        await _as_lead(session, tenant_id, conversation, body)
     turns = await conversations.history(session, tenant_id, conversation.id)
     user = conversations.add_message(session, conversation, MessageRole.user, body.message)
     return await _prepare(
         session,
         settings,
+        redis,
         agent,
         conversation,
         turns,
@@ -147,6 +170,7 @@ async def prepare_reply(
     return await _prepare(
         session,
         settings,
+        redis,
         agent,
         conversation,
         turns,
@@ -160,6 +184,7 @@ async def prepare_reply(
 async def _prepare(
     session: AsyncSession,
     settings: Settings,
+    redis: ArqRedis | None,
     agent: AgentProfile,
     conversation: Conversation,
     turns: list[Turn],
@@ -182,7 +207,9 @@ async def _prepare(
     if conversation.contact_id is not None:
         recalled = await recall(session, settings, tenant_id, conversation.contact_id, text)
         memories = [Memory(r.memory.id, r.memory.text, round(r.score, 4)) for r in recalled]
-    crm_facts = await crm.lead_facts(session, tenant_id, conversation.external_lead_id)
+    crm_facts = await crm.lead_facts(
+        session, tenant_id, conversation.external_lead_id, env=crm.CrmEnv(settings, redis)
+    )
     retrieval_ms = _ms(retrieval_started)
     context_started = time.perf_counter()
     bundle = assemble(
@@ -342,6 +369,7 @@ def _generation(
         knowledge_scope=turn.agent.knowledge,
         test=turn.test,
         passages=turn.bundle.passages,
+        message_id=turn.message_id,
     )
     return generate(
         GenerationRequest.for_agent(

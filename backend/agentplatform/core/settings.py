@@ -159,6 +159,15 @@ class Settings(BaseSettings):
     kommo_chats_base_url: str = "https://amojo.kommo.com"
     # A customer's messages arriving within this many seconds of each other get one answer.
     kommo_reply_quiet_seconds: float = Field(default=2.0, ge=0, le=60)
+    # The channel's bot (issued with the channel): the `sender.ref_id` of the agent's replies.
+    kommo_chats_bot_id: str | None = None
+
+    # --- Slack ----------------------------------------------------------------------------
+    # Where the bot-token kind posts (`chat.postMessage`); a test points it at a local Slack.
+    slack_api_base_url: str = "https://slack.com/api"
+    # Development and tests only: incoming-webhook URLs on loopback are accepted too (else only
+    # https://hooks.slack.com/...).
+    slack_allow_loopback: bool = False
 
     # --- knowledge -----------------------------------------------------------------------
     storage_dir: Path | None = None

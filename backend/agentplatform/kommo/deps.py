@@ -10,10 +10,13 @@ from agentplatform.core.domain import Scope
 from agentplatform.tenancy.deps import TenantContext, tenant_access
 
 INTEGRATIONS_READ = Scope(
-    "integrations:read", members=True, description="See the Kommo connection and its state"
+    "integrations:read",
+    members=True,
+    description="See the workspace's integrations (Kommo, Slack), their syncs and CRM data",
 )
 INTEGRATIONS_WRITE = Scope(
-    "integrations:write", description="Connect and disconnect the Kommo account"
+    "integrations:write",
+    description="Connect, configure and sync the workspace's integrations",
 )
 
 IntegrationsRead = Annotated[TenantContext, Depends(tenant_access(INTEGRATIONS_READ))]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.simulators.openai_compatible import OpenAISimulator
+from tests.simulators.slack import SlackSimulator
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +26,17 @@ def openai_server(openai_server_session: OpenAISimulator) -> Iterator[OpenAISimu
     openai_server_session.reset()
     yield openai_server_session
     openai_server_session.reset()
+
+
+@pytest.fixture(scope="session")
+def slack_session() -> Iterator[SlackSimulator]:
+    with SlackSimulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def slack(slack_session: SlackSimulator) -> Iterator[SlackSimulator]:
+    """The Slack simulator (webhooks and chat.postMessage), reset for this test."""
+    slack_session.reset()
+    yield slack_session
+    slack_session.reset()

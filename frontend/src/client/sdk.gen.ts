@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsSearchAgentKnowledgeData, AgentsSearchAgentKnowledgeErrors, AgentsSearchAgentKnowledgeResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysListScopesData, ApiKeysListScopesErrors, ApiKeysListScopesResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, ChatAddHumanMessageData, ChatAddHumanMessageErrors, ChatAddHumanMessageResponses, ChatAddMemoryData, ChatAddMemoryErrors, ChatAddMemoryResponses, ChatChatData, ChatChatErrors, ChatChatResponses, ChatDeleteContactData, ChatDeleteContactErrors, ChatDeleteContactResponses, ChatDeleteMemoryData, ChatDeleteMemoryErrors, ChatDeleteMemoryResponses, ChatGetContactData, ChatGetContactErrors, ChatGetContactResponses, ChatGetConversationData, ChatGetConversationErrors, ChatGetConversationResponses, ChatListContactsData, ChatListContactsErrors, ChatListContactsResponses, ChatListConversationsData, ChatListConversationsErrors, ChatListConversationsResponses, ChatListMemoriesData, ChatListMemoriesErrors, ChatListMemoriesResponses, ChatResumeConversationData, ChatResumeConversationErrors, ChatResumeConversationResponses, ChatUpdateMemoryData, ChatUpdateMemoryErrors, ChatUpdateMemoryResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeAddUrlDocumentData, KnowledgeAddUrlDocumentErrors, KnowledgeAddUrlDocumentResponses, KnowledgeCreateCollectionData, KnowledgeCreateCollectionErrors, KnowledgeCreateCollectionResponses, KnowledgeDeleteCollectionData, KnowledgeDeleteCollectionErrors, KnowledgeDeleteCollectionResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeGetIndexData, KnowledgeGetIndexErrors, KnowledgeGetIndexResponses, KnowledgeGraphExtractDocumentData, KnowledgeGraphExtractDocumentErrors, KnowledgeGraphExtractDocumentResponses, KnowledgeGraphGetEntityData, KnowledgeGraphGetEntityErrors, KnowledgeGraphGetEntityResponses, KnowledgeGraphGetExtractionData, KnowledgeGraphGetExtractionErrors, KnowledgeGraphGetExtractionResponses, KnowledgeGraphListEntitiesData, KnowledgeGraphListEntitiesErrors, KnowledgeGraphListEntitiesResponses, KnowledgeGraphListExtractionsData, KnowledgeGraphListExtractionsErrors, KnowledgeGraphListExtractionsResponses, KnowledgeKnowledgeStatsData, KnowledgeKnowledgeStatsErrors, KnowledgeKnowledgeStatsResponses, KnowledgeListChunksData, KnowledgeListChunksErrors, KnowledgeListChunksResponses, KnowledgeListCollectionsData, KnowledgeListCollectionsErrors, KnowledgeListCollectionsResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeRebuildIndexData, KnowledgeRebuildIndexErrors, KnowledgeRebuildIndexResponses, KnowledgeReindexCollectionData, KnowledgeReindexCollectionErrors, KnowledgeReindexCollectionResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUpdateChunkData, KnowledgeUpdateChunkErrors, KnowledgeUpdateChunkResponses, KnowledgeUpdateCollectionData, KnowledgeUpdateCollectionErrors, KnowledgeUpdateCollectionResponses, KnowledgeUpdateDocumentData, KnowledgeUpdateDocumentErrors, KnowledgeUpdateDocumentResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, KommoAuthorizeKommoData, KommoAuthorizeKommoErrors, KommoAuthorizeKommoResponses, KommoConnectKommoTokenData, KommoConnectKommoTokenErrors, KommoConnectKommoTokenResponses, KommoDisconnectKommoData, KommoDisconnectKommoErrors, KommoDisconnectKommoResponses, KommoKommoAccessRevokedData, KommoKommoAccessRevokedErrors, KommoKommoAccessRevokedResponses, KommoKommoOauthCallbackData, KommoKommoOauthCallbackErrors, KommoKommoStatusData, KommoKommoStatusErrors, KommoKommoStatusResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
+import type { AgentsCreateAgentData, AgentsCreateAgentErrors, AgentsCreateAgentResponses, AgentsDeleteAgentData, AgentsDeleteAgentErrors, AgentsDeleteAgentResponses, AgentsDuplicateAgentData, AgentsDuplicateAgentErrors, AgentsDuplicateAgentResponses, AgentsExportAgentData, AgentsExportAgentErrors, AgentsExportAgentResponses, AgentsGetAgentData, AgentsGetAgentErrors, AgentsGetAgentResponses, AgentsGetRevisionData, AgentsGetRevisionErrors, AgentsGetRevisionResponses, AgentsImportAgentData, AgentsImportAgentErrors, AgentsImportAgentResponses, AgentsListAgentsData, AgentsListAgentsErrors, AgentsListAgentsResponses, AgentsListRevisionsData, AgentsListRevisionsErrors, AgentsListRevisionsResponses, AgentsPreviewReplyData, AgentsPreviewReplyErrors, AgentsPreviewReplyResponses, AgentsRestoreRevisionData, AgentsRestoreRevisionErrors, AgentsRestoreRevisionResponses, AgentsSearchAgentKnowledgeData, AgentsSearchAgentKnowledgeErrors, AgentsSearchAgentKnowledgeResponses, AgentsUpdateAgentData, AgentsUpdateAgentErrors, AgentsUpdateAgentResponses, AiAiHealthData, AiAiHealthErrors, AiAiHealthResponses, AiAiModelsData, AiAiModelsErrors, AiAiModelsResponses, AiAiUsageData, AiAiUsageErrors, AiAiUsageResponses, AiCreateEmbeddingsData, AiCreateEmbeddingsErrors, AiCreateEmbeddingsResponses, AiCreateProviderData, AiCreateProviderErrors, AiCreateProviderResponses, AiDeleteProviderData, AiDeleteProviderErrors, AiDeleteProviderResponses, AiGetAiSettingsData, AiGetAiSettingsErrors, AiGetAiSettingsResponses, AiListProvidersData, AiListProvidersErrors, AiListProvidersResponses, AiUpdateAiSettingsData, AiUpdateAiSettingsErrors, AiUpdateAiSettingsResponses, AiUpdateProviderData, AiUpdateProviderErrors, AiUpdateProviderResponses, ApiKeysCreateApiKeyData, ApiKeysCreateApiKeyErrors, ApiKeysCreateApiKeyResponses, ApiKeysListApiKeysData, ApiKeysListApiKeysErrors, ApiKeysListApiKeysResponses, ApiKeysListScopesData, ApiKeysListScopesErrors, ApiKeysListScopesResponses, ApiKeysRevokeApiKeyData, ApiKeysRevokeApiKeyErrors, ApiKeysRevokeApiKeyResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, ChatAddHumanMessageData, ChatAddHumanMessageErrors, ChatAddHumanMessageResponses, ChatAddMemoryData, ChatAddMemoryErrors, ChatAddMemoryResponses, ChatChatData, ChatChatErrors, ChatChatResponses, ChatDeleteContactData, ChatDeleteContactErrors, ChatDeleteContactResponses, ChatDeleteMemoryData, ChatDeleteMemoryErrors, ChatDeleteMemoryResponses, ChatGetContactData, ChatGetContactErrors, ChatGetContactResponses, ChatGetConversationData, ChatGetConversationErrors, ChatGetConversationResponses, ChatListContactsData, ChatListContactsErrors, ChatListContactsResponses, ChatListConversationsData, ChatListConversationsErrors, ChatListConversationsResponses, ChatListMemoriesData, ChatListMemoriesErrors, ChatListMemoriesResponses, ChatResumeConversationData, ChatResumeConversationErrors, ChatResumeConversationResponses, ChatUpdateMemoryData, ChatUpdateMemoryErrors, ChatUpdateMemoryResponses, FeatureFlagsListFeatureFlagsData, FeatureFlagsListFeatureFlagsErrors, FeatureFlagsListFeatureFlagsResponses, FeatureFlagsResetFeatureFlagData, FeatureFlagsResetFeatureFlagErrors, FeatureFlagsResetFeatureFlagResponses, FeatureFlagsSetFeatureFlagData, FeatureFlagsSetFeatureFlagErrors, FeatureFlagsSetFeatureFlagResponses, InvitationsAcceptInvitationData, InvitationsAcceptInvitationErrors, InvitationsAcceptInvitationResponses, InvitationsLookupInvitationData, InvitationsLookupInvitationErrors, InvitationsLookupInvitationResponses, KnowledgeAddTextDocumentData, KnowledgeAddTextDocumentErrors, KnowledgeAddTextDocumentResponses, KnowledgeAddUrlDocumentData, KnowledgeAddUrlDocumentErrors, KnowledgeAddUrlDocumentResponses, KnowledgeCreateCollectionData, KnowledgeCreateCollectionErrors, KnowledgeCreateCollectionResponses, KnowledgeDeleteCollectionData, KnowledgeDeleteCollectionErrors, KnowledgeDeleteCollectionResponses, KnowledgeDeleteDocumentData, KnowledgeDeleteDocumentErrors, KnowledgeDeleteDocumentResponses, KnowledgeGetDocumentData, KnowledgeGetDocumentErrors, KnowledgeGetDocumentResponses, KnowledgeGetIndexData, KnowledgeGetIndexErrors, KnowledgeGetIndexResponses, KnowledgeGraphExtractDocumentData, KnowledgeGraphExtractDocumentErrors, KnowledgeGraphExtractDocumentResponses, KnowledgeGraphGetEntityData, KnowledgeGraphGetEntityErrors, KnowledgeGraphGetEntityResponses, KnowledgeGraphGetExtractionData, KnowledgeGraphGetExtractionErrors, KnowledgeGraphGetExtractionResponses, KnowledgeGraphListEntitiesData, KnowledgeGraphListEntitiesErrors, KnowledgeGraphListEntitiesResponses, KnowledgeGraphListExtractionsData, KnowledgeGraphListExtractionsErrors, KnowledgeGraphListExtractionsResponses, KnowledgeKnowledgeStatsData, KnowledgeKnowledgeStatsErrors, KnowledgeKnowledgeStatsResponses, KnowledgeListChunksData, KnowledgeListChunksErrors, KnowledgeListChunksResponses, KnowledgeListCollectionsData, KnowledgeListCollectionsErrors, KnowledgeListCollectionsResponses, KnowledgeListDocumentsData, KnowledgeListDocumentsErrors, KnowledgeListDocumentsResponses, KnowledgeRebuildIndexData, KnowledgeRebuildIndexErrors, KnowledgeRebuildIndexResponses, KnowledgeReindexCollectionData, KnowledgeReindexCollectionErrors, KnowledgeReindexCollectionResponses, KnowledgeReindexDocumentData, KnowledgeReindexDocumentErrors, KnowledgeReindexDocumentResponses, KnowledgeSearchKnowledgeData, KnowledgeSearchKnowledgeErrors, KnowledgeSearchKnowledgeResponses, KnowledgeUpdateChunkData, KnowledgeUpdateChunkErrors, KnowledgeUpdateChunkResponses, KnowledgeUpdateCollectionData, KnowledgeUpdateCollectionErrors, KnowledgeUpdateCollectionResponses, KnowledgeUpdateDocumentData, KnowledgeUpdateDocumentErrors, KnowledgeUpdateDocumentResponses, KnowledgeUploadDocumentData, KnowledgeUploadDocumentErrors, KnowledgeUploadDocumentResponses, KommoAuthorizeKommoData, KommoAuthorizeKommoErrors, KommoAuthorizeKommoResponses, KommoConnectKommoTokenData, KommoConnectKommoTokenErrors, KommoConnectKommoTokenResponses, KommoDisconnectKommoData, KommoDisconnectKommoErrors, KommoDisconnectKommoResponses, KommoKommoAccessRevokedData, KommoKommoAccessRevokedErrors, KommoKommoAccessRevokedResponses, KommoKommoOauthCallbackData, KommoKommoOauthCallbackErrors, KommoKommoStatusData, KommoKommoStatusErrors, KommoKommoStatusResponses, KommoSyncListFieldsData, KommoSyncListFieldsErrors, KommoSyncListFieldsResponses, KommoSyncListPipelinesData, KommoSyncListPipelinesErrors, KommoSyncListPipelinesResponses, KommoSyncListSourcesData, KommoSyncListSourcesErrors, KommoSyncListSourcesResponses, KommoSyncListSyncsData, KommoSyncListSyncsErrors, KommoSyncListSyncsResponses, KommoSyncListUsersData, KommoSyncListUsersErrors, KommoSyncListUsersResponses, KommoSyncRequestSyncData, KommoSyncRequestSyncErrors, KommoSyncRequestSyncResponses, MembersCreateInvitationData, MembersCreateInvitationErrors, MembersCreateInvitationResponses, MembersListInvitationsData, MembersListInvitationsErrors, MembersListInvitationsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersRemoveMemberData, MembersRemoveMemberErrors, MembersRemoveMemberResponses, MembersRevokeInvitationData, MembersRevokeInvitationErrors, MembersRevokeInvitationResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, OpsHealthzData, OpsHealthzResponses, OpsReadyzData, OpsReadyzErrors, OpsReadyzResponses, SlackDeleteSlackData, SlackDeleteSlackErrors, SlackDeleteSlackResponses, SlackGetSlackData, SlackGetSlackErrors, SlackGetSlackResponses, SlackPutSlackData, SlackPutSlackErrors, SlackPutSlackResponses, SlackTestSlackData, SlackTestSlackErrors, SlackTestSlackResponses, TenantsCreateTenantData, TenantsCreateTenantErrors, TenantsCreateTenantResponses, TenantsGetTenantData, TenantsGetTenantErrors, TenantsGetTenantResponses, TenantsListTenantsData, TenantsListTenantsErrors, TenantsListTenantsResponses, TenantsUpdateTenantData, TenantsUpdateTenantErrors, TenantsUpdateTenantResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -525,9 +525,52 @@ export const kommoDisconnectKommo = <ThrowOnError extends boolean = true>(option
 export const kommoAuthorizeKommo = <ThrowOnError extends boolean = true>(options: Options<KommoAuthorizeKommoData, ThrowOnError>) => (options.client ?? client).get<KommoAuthorizeKommoResponses, KommoAuthorizeKommoErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/authorize', ...options });
 
 /**
+ * List Fields
+ *
+ * The account's custom fields (of leads, contacts, companies) with their enums.
+ */
+export const kommoSyncListFields = <ThrowOnError extends boolean = true>(options: Options<KommoSyncListFieldsData, ThrowOnError>) => (options.client ?? client).get<KommoSyncListFieldsResponses, KommoSyncListFieldsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/fields', ...options });
+
+/**
+ * List Pipelines
+ *
+ * The account's pipelines in Kommo's order, each with its statuses, as last synced.
+ */
+export const kommoSyncListPipelines = <ThrowOnError extends boolean = true>(options: Options<KommoSyncListPipelinesData, ThrowOnError>) => (options.client ?? client).get<KommoSyncListPipelinesResponses, KommoSyncListPipelinesErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/pipelines', ...options });
+
+/**
+ * List Sources
+ *
+ * The account's lead sources (chat channels and forms) and the services behind them.
+ */
+export const kommoSyncListSources = <ThrowOnError extends boolean = true>(options: Options<KommoSyncListSourcesData, ThrowOnError>) => (options.client ?? client).get<KommoSyncListSourcesResponses, KommoSyncListSourcesErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/sources', ...options });
+
+/**
  * Kommo Status
  */
 export const kommoKommoStatus = <ThrowOnError extends boolean = true>(options: Options<KommoKommoStatusData, ThrowOnError>) => (options.client ?? client).get<KommoKommoStatusResponses, KommoKommoStatusErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/status', ...options });
+
+/**
+ * Request Sync
+ *
+ * Syncs the kinds asked for (all by default) from Kommo in the worker; a kind whose run
+ * already waits or runs answers that run. 409 when Kommo refused our grant (reconnect).
+ */
+export const kommoSyncRequestSync = <ThrowOnError extends boolean = true>(options: Options<KommoSyncRequestSyncData, ThrowOnError>) => (options.client ?? client).post<KommoSyncRequestSyncResponses, KommoSyncRequestSyncErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/sync',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Syncs
+ *
+ * Sync runs, the newest first, with their counts, progress and errors.
+ */
+export const kommoSyncListSyncs = <ThrowOnError extends boolean = true>(options: Options<KommoSyncListSyncsData, ThrowOnError>) => (options.client ?? client).get<KommoSyncListSyncsResponses, KommoSyncListSyncsErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/syncs', ...options });
 
 /**
  * Connect Kommo Token
@@ -542,6 +585,48 @@ export const kommoConnectKommoToken = <ThrowOnError extends boolean = true>(opti
         ...options.headers
     }
 });
+
+/**
+ * List Users
+ *
+ * The account's users with a summary of their rights.
+ */
+export const kommoSyncListUsers = <ThrowOnError extends boolean = true>(options: Options<KommoSyncListUsersData, ThrowOnError>) => (options.client ?? client).get<KommoSyncListUsersResponses, KommoSyncListUsersErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/users', ...options });
+
+/**
+ * Delete Slack
+ *
+ * Removes the Slack target (and its secret); nothing is posted any more.
+ */
+export const slackDeleteSlack = <ThrowOnError extends boolean = true>(options: Options<SlackDeleteSlackData, ThrowOnError>) => (options.client ?? client).delete<SlackDeleteSlackResponses, SlackDeleteSlackErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/slack', ...options });
+
+/**
+ * Get Slack
+ *
+ * Whether Slack is set, how (never the secret), and how the last delivery went.
+ */
+export const slackGetSlack = <ThrowOnError extends boolean = true>(options: Options<SlackGetSlackData, ThrowOnError>) => (options.client ?? client).get<SlackGetSlackResponses, SlackGetSlackErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/slack', ...options });
+
+/**
+ * Put Slack
+ *
+ * Sets the Slack target: an incoming webhook, or a bot token and a channel.
+ */
+export const slackPutSlack = <ThrowOnError extends boolean = true>(options: Options<SlackPutSlackData, ThrowOnError>) => (options.client ?? client).put<SlackPutSlackResponses, SlackPutSlackErrors, ThrowOnError>({
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Test Slack
+ *
+ * Posts a test message now and answers what Slack said.
+ */
+export const slackTestSlack = <ThrowOnError extends boolean = true>(options: Options<SlackTestSlackData, ThrowOnError>) => (options.client ?? client).post<SlackTestSlackResponses, SlackTestSlackErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/slack/test', ...options });
 
 /**
  * List Invitations

@@ -344,7 +344,7 @@ export type AgentSummary = {
 /**
  * AgentTool
  */
-export type AgentTool = 'knowledge_search' | 'memory_lookup' | 'move_stage' | 'add_note' | 'create_task' | 'update_field' | 'handoff';
+export type AgentTool = 'knowledge_search' | 'memory_lookup' | 'move_stage' | 'add_note' | 'create_task' | 'update_field' | 'add_tags' | 'handoff';
 
 /**
  * AgentUpdate
@@ -663,6 +663,12 @@ export type ChatRequest = {
      * Continue this conversation; a new one is started without it
      */
     conversation_id?: string | null;
+    /**
+     * Kommo Lead Id
+     *
+     * Test mode only: talk as this Kommo lead. The agent sees the lead's CRM facts and its actions are dry runs against it (nothing is changed in Kommo)
+     */
+    kommo_lead_id?: number | null;
     /**
      * Message
      */
@@ -1232,6 +1238,67 @@ export type ConversationRead = {
 export type ConversationStatus = 'open' | 'handed_off' | 'closed';
 
 /**
+ * CustomFieldEnumRead
+ */
+export type CustomFieldEnumRead = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Sort
+     */
+    sort?: number | null;
+    /**
+     * Value
+     */
+    value: string;
+};
+
+/**
+ * CustomFieldRead
+ */
+export type CustomFieldRead = {
+    /**
+     * Code
+     */
+    code: string | null;
+    entity_type: FieldEntity;
+    /**
+     * Enums
+     */
+    enums: Array<CustomFieldEnumRead> | null;
+    /**
+     * Is Api Only
+     */
+    is_api_only: boolean;
+    /**
+     * Is Deletable
+     */
+    is_deletable: boolean;
+    /**
+     * Is Predefined
+     */
+    is_predefined: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Sort
+     */
+    sort: number;
+    /**
+     * Type
+     */
+    type: string;
+};
+
+/**
  * DisconnectResult
  */
 export type DisconnectResult = {
@@ -1618,6 +1685,11 @@ export type FeatureFlags = {
 };
 
 /**
+ * FieldEntity
+ */
+export type FieldEntity = 'leads' | 'contacts' | 'companies';
+
+/**
  * FieldError
  *
  * One invalid input: `field` is the dotted location, e.g. `body.email` or `query.limit`.
@@ -1958,7 +2030,8 @@ export type KnowledgeStats = {
 /**
  * KommoScope
  *
- * Which Kommo pipelines and chat channels the agent serves (empty: none yet).
+ * Which Kommo pipelines (and stages) and chat channels the agent serves (no pipelines: none
+ * yet; no channels: every channel).
  */
 export type KommoScope = {
     /**
@@ -1969,6 +2042,12 @@ export type KommoScope = {
      * Pipeline Ids
      */
     pipeline_ids?: Array<number>;
+    /**
+     * Status Ids
+     *
+     * Stages of those pipelines the agent answers in (empty: every stage)
+     */
+    status_ids?: Array<number>;
 };
 
 /**
@@ -2015,6 +2094,42 @@ export type KommoStatus = {
      * Webhooks Registered At
      */
     webhooks_registered_at?: string | null;
+};
+
+/**
+ * KommoUserRead
+ */
+export type KommoUserRead = {
+    /**
+     * Email
+     */
+    email: string | null;
+    /**
+     * Is Active
+     */
+    is_active: boolean;
+    /**
+     * Is Admin
+     */
+    is_admin: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Lang
+     */
+    lang: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Rights
+     */
+    rights: {
+        [key: string]: unknown;
+    };
 };
 
 /**
@@ -2431,6 +2546,28 @@ export type PageConversationRead = {
 };
 
 /**
+ * Page[CustomFieldRead]
+ */
+export type PageCustomFieldRead = {
+    /**
+     * Items
+     */
+    items: Array<CustomFieldRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[DocumentRead]
  */
 export type PageDocumentRead = {
@@ -2519,6 +2656,28 @@ export type PageInvitationRead = {
 };
 
 /**
+ * Page[KommoUserRead]
+ */
+export type PageKommoUserRead = {
+    /**
+     * Items
+     */
+    items: Array<KommoUserRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[MemberRead]
  */
 export type PageMemberRead = {
@@ -2526,6 +2685,28 @@ export type PageMemberRead = {
      * Items
      */
     items: Array<MemberRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[PipelineRead]
+ */
+export type PagePipelineRead = {
+    /**
+     * Items
+     */
+    items: Array<PipelineRead>;
     /**
      * Limit
      */
@@ -2563,6 +2744,50 @@ export type PageRevisionRead = {
 };
 
 /**
+ * Page[SourceRead]
+ */
+export type PageSourceRead = {
+    /**
+     * Items
+     */
+    items: Array<SourceRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[SyncRunRead]
+ */
+export type PageSyncRunRead = {
+    /**
+     * Items
+     */
+    items: Array<SyncRunRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Passage
  */
 export type Passage = {
@@ -2574,6 +2799,40 @@ export type Passage = {
      * Title
      */
     title?: string;
+};
+
+/**
+ * PipelineRead
+ */
+export type PipelineRead = {
+    /**
+     * Is Archive
+     */
+    is_archive: boolean;
+    /**
+     * Is Main
+     */
+    is_main: boolean;
+    /**
+     * Is Unsorted On
+     */
+    is_unsorted_on: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Sort
+     */
+    sort: number;
+    /**
+     * Statuses
+     */
+    statuses: Array<StatusRead>;
 };
 
 /**
@@ -3153,9 +3412,282 @@ export type SessionRead = {
 };
 
 /**
+ * SlackConfigure
+ */
+export type SlackConfigure = {
+    /**
+     * Bot Token
+     *
+     * kind bot: an xoxb- token; write-only, stored encrypted. Omit to keep the stored one
+     */
+    bot_token?: string | null;
+    /**
+     * Channel
+     *
+     * kind bot: the channel id (C0123…) or #name to post to
+     */
+    channel?: string | null;
+    kind: SlackKind;
+    /**
+     * Notify Handoffs
+     */
+    notify_handoffs?: boolean;
+    /**
+     * Notify Sync Failures
+     */
+    notify_sync_failures?: boolean;
+    /**
+     * Webhook Url
+     *
+     * kind webhook: https://hooks.slack.com/services/...; write-only, stored encrypted. Omit to keep the stored one
+     */
+    webhook_url?: string | null;
+};
+
+/**
+ * SlackKind
+ */
+export type SlackKind = 'webhook' | 'bot';
+
+/**
+ * SlackStatus
+ */
+export type SlackStatus = {
+    /**
+     * Channel
+     */
+    channel?: string | null;
+    /**
+     * Configured
+     */
+    configured: boolean;
+    kind?: SlackKind | null;
+    /**
+     * Last Delivery At
+     */
+    last_delivery_at?: string | null;
+    /**
+     * Last Delivery Error
+     */
+    last_delivery_error?: string | null;
+    /**
+     * Last Delivery Ok
+     */
+    last_delivery_ok?: boolean | null;
+    /**
+     * Notify Handoffs
+     */
+    notify_handoffs?: boolean;
+    /**
+     * Notify Sync Failures
+     */
+    notify_sync_failures?: boolean;
+    /**
+     * Secret Last Four
+     *
+     * The webhook URL's or token's last four characters
+     */
+    secret_last_four?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+};
+
+/**
+ * SlackTestResult
+ */
+export type SlackTestResult = {
+    /**
+     * Detail
+     */
+    detail: string;
+    /**
+     * Error
+     *
+     * Slack's error code, e.g. no_service, channel_not_found
+     */
+    error: string | null;
+    /**
+     * Ok
+     */
+    ok: boolean;
+    /**
+     * Slack Status
+     *
+     * Slack's HTTP status (None: not reached)
+     */
+    slack_status: number | null;
+};
+
+/**
  * SourceKind
  */
 export type SourceKind = 'upload' | 'text' | 'url';
+
+/**
+ * SourceRead
+ */
+export type SourceRead = {
+    /**
+     * External Id
+     */
+    external_id: string;
+    /**
+     * Is Default
+     */
+    is_default: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Kommo Pipeline Id
+     */
+    kommo_pipeline_id: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Origin Code
+     */
+    origin_code: string | null;
+    /**
+     * Services
+     */
+    services: Array<{
+        [key: string]: unknown;
+    }>;
+};
+
+/**
+ * StatusRead
+ */
+export type StatusRead = {
+    /**
+     * Color
+     */
+    color: string | null;
+    /**
+     * Is Editable
+     */
+    is_editable: boolean;
+    /**
+     * Kommo Id
+     */
+    kommo_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Sort
+     */
+    sort: number;
+    /**
+     * Type
+     *
+     * 0 a normal stage, 1 the incoming (unsorted) stage
+     */
+    type: number;
+};
+
+/**
+ * SyncKind
+ */
+export type SyncKind = 'pipelines' | 'custom_fields' | 'users' | 'sources';
+
+/**
+ * SyncReason
+ */
+export type SyncReason = 'manual' | 'schedule' | 'connect';
+
+/**
+ * SyncRequest
+ */
+export type SyncRequest = {
+    /**
+     * Kinds
+     *
+     * What to sync; all kinds when absent or empty
+     */
+    kinds?: Array<SyncKind> | null;
+};
+
+/**
+ * SyncRunRead
+ */
+export type SyncRunRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created Count
+     */
+    created_count: number;
+    /**
+     * Deleted Count
+     */
+    deleted_count: number;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    kind: SyncKind;
+    /**
+     * Last Error
+     *
+     * Why the run failed or is being retried
+     */
+    last_error: string | null;
+    /**
+     * Progress Done
+     */
+    progress_done: number;
+    /**
+     * Progress Total
+     */
+    progress_total: number | null;
+    reason: SyncReason;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: SyncStatus;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Updated Count
+     */
+    updated_count: number;
+};
+
+/**
+ * SyncRuns
+ */
+export type SyncRuns = {
+    /**
+     * Runs
+     */
+    runs: Array<SyncRunRead>;
+};
+
+/**
+ * SyncStatus
+ */
+export type SyncStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /**
  * TenantCreate
@@ -6200,6 +6732,187 @@ export type KommoAuthorizeKommoResponses = {
 
 export type KommoAuthorizeKommoResponse = KommoAuthorizeKommoResponses[keyof KommoAuthorizeKommoResponses];
 
+export type KommoSyncListFieldsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Entity Type
+         */
+        entity_type?: FieldEntity | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/fields';
+};
+
+export type KommoSyncListFieldsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListFieldsError = KommoSyncListFieldsErrors[keyof KommoSyncListFieldsErrors];
+
+export type KommoSyncListFieldsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageCustomFieldRead;
+};
+
+export type KommoSyncListFieldsResponse = KommoSyncListFieldsResponses[keyof KommoSyncListFieldsResponses];
+
+export type KommoSyncListPipelinesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/pipelines';
+};
+
+export type KommoSyncListPipelinesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListPipelinesError = KommoSyncListPipelinesErrors[keyof KommoSyncListPipelinesErrors];
+
+export type KommoSyncListPipelinesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PagePipelineRead;
+};
+
+export type KommoSyncListPipelinesResponse = KommoSyncListPipelinesResponses[keyof KommoSyncListPipelinesResponses];
+
+export type KommoSyncListSourcesData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/sources';
+};
+
+export type KommoSyncListSourcesErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListSourcesError = KommoSyncListSourcesErrors[keyof KommoSyncListSourcesErrors];
+
+export type KommoSyncListSourcesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSourceRead;
+};
+
+export type KommoSyncListSourcesResponse = KommoSyncListSourcesResponses[keyof KommoSyncListSourcesResponses];
+
 export type KommoKommoStatusData = {
     body?: never;
     path: {
@@ -6245,6 +6958,122 @@ export type KommoKommoStatusResponses = {
 };
 
 export type KommoKommoStatusResponse = KommoKommoStatusResponses[keyof KommoKommoStatusResponses];
+
+export type KommoSyncRequestSyncData = {
+    /**
+     * Body
+     */
+    body?: SyncRequest | null;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/sync';
+};
+
+export type KommoSyncRequestSyncErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncRequestSyncError = KommoSyncRequestSyncErrors[keyof KommoSyncRequestSyncErrors];
+
+export type KommoSyncRequestSyncResponses = {
+    /**
+     * Successful Response
+     */
+    202: SyncRuns;
+};
+
+export type KommoSyncRequestSyncResponse = KommoSyncRequestSyncResponses[keyof KommoSyncRequestSyncResponses];
+
+export type KommoSyncListSyncsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Kind
+         */
+        kind?: SyncKind | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/syncs';
+};
+
+export type KommoSyncListSyncsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListSyncsError = KommoSyncListSyncsErrors[keyof KommoSyncListSyncsErrors];
+
+export type KommoSyncListSyncsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSyncRunRead;
+};
+
+export type KommoSyncListSyncsResponse = KommoSyncListSyncsResponses[keyof KommoSyncListSyncsResponses];
 
 export type KommoConnectKommoTokenData = {
     body: LongLivedTokenConnectWritable;
@@ -6299,6 +7128,249 @@ export type KommoConnectKommoTokenResponses = {
 };
 
 export type KommoConnectKommoTokenResponse = KommoConnectKommoTokenResponses[keyof KommoConnectKommoTokenResponses];
+
+export type KommoSyncListUsersData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/users';
+};
+
+export type KommoSyncListUsersErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoSyncListUsersError = KommoSyncListUsersErrors[keyof KommoSyncListUsersErrors];
+
+export type KommoSyncListUsersResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageKommoUserRead;
+};
+
+export type KommoSyncListUsersResponse = KommoSyncListUsersResponses[keyof KommoSyncListUsersResponses];
+
+export type SlackDeleteSlackData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack';
+};
+
+export type SlackDeleteSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackDeleteSlackError = SlackDeleteSlackErrors[keyof SlackDeleteSlackErrors];
+
+export type SlackDeleteSlackResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SlackDeleteSlackResponse = SlackDeleteSlackResponses[keyof SlackDeleteSlackResponses];
+
+export type SlackGetSlackData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack';
+};
+
+export type SlackGetSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackGetSlackError = SlackGetSlackErrors[keyof SlackGetSlackErrors];
+
+export type SlackGetSlackResponses = {
+    /**
+     * Successful Response
+     */
+    200: SlackStatus;
+};
+
+export type SlackGetSlackResponse = SlackGetSlackResponses[keyof SlackGetSlackResponses];
+
+export type SlackPutSlackData = {
+    body: SlackConfigure;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack';
+};
+
+export type SlackPutSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackPutSlackError = SlackPutSlackErrors[keyof SlackPutSlackErrors];
+
+export type SlackPutSlackResponses = {
+    /**
+     * Successful Response
+     */
+    200: SlackStatus;
+};
+
+export type SlackPutSlackResponse = SlackPutSlackResponses[keyof SlackPutSlackResponses];
+
+export type SlackTestSlackData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{tenant_id}/integrations/slack/test';
+};
+
+export type SlackTestSlackErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * The request is not valid
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type SlackTestSlackError = SlackTestSlackErrors[keyof SlackTestSlackErrors];
+
+export type SlackTestSlackResponses = {
+    /**
+     * Successful Response
+     */
+    200: SlackTestResult;
+};
+
+export type SlackTestSlackResponse = SlackTestSlackResponses[keyof SlackTestSlackResponses];
 
 export type MembersListInvitationsData = {
     body?: never;

@@ -11,9 +11,10 @@ agent never answers itself.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from redis.asyncio import Redis
 from sqlalchemy import func, select, text
@@ -60,6 +61,37 @@ class IncomingChatMessage:
     author_type: str | None  # "external" (the customer) or "user" (a person of the account)
     author_name: str
     origin: str | None
+
+    @classmethod
+    def from_hook(cls, item: Mapping[str, Any]) -> IncomingChatMessage:
+        """From one decoded `message[add][i]` (every value a string, as Kommo sends them)."""
+        found = item.get("author")
+        author: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        return cls(
+            id=str(item.get("id") or ""),
+            chat_id=str(item.get("chat_id") or ""),
+            talk_id=_text(item.get("talk_id")),
+            contact_id=_number(item.get("contact_id")),
+            text=str(item.get("text") or ""),
+            created_at=_number(item.get("created_at")) or 0,
+            entity_type=_text(item.get("entity_type")),
+            entity_id=_number(item.get("entity_id") or item.get("element_id")),
+            direction=str(item.get("type") or "incoming"),
+            author_type=_text(author.get("type")),
+            author_name=str(author.get("name") or ""),
+            origin=_text(item.get("origin")),
+        )
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _number(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
 
 
 def answer_job_id(conversation_id: uuid.UUID) -> str:

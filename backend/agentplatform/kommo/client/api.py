@@ -60,6 +60,11 @@ class KommoClient(KommoHTTP):
         params: Params = {"with": ",".join(with_)} if with_ else {}
         return await self.collect("/api/v4/users", "users", User, params=params)
 
+    def user_pages(self, with_: Sequence[str] = ("amojo_id",)) -> AsyncIterator[list[User]]:
+        """Each page of the account's users (a sync reports progress page by page)."""
+        params: Params = {"with": ",".join(with_)} if with_ else {}
+        return self.pages("/api/v4/users", "users", User, params=params)
+
     # --- pipelines, statuses, custom fields ---------------------------------------------------
 
     async def list_pipelines(self) -> list[Pipeline]:
@@ -71,6 +76,9 @@ class KommoClient(KommoHTTP):
 
     async def list_custom_fields(self, entity: Entity) -> list[CustomField]:
         return await self.collect(f"/api/v4/{entity}/custom_fields", "custom_fields", CustomField)
+
+    def custom_field_pages(self, entity: Entity) -> AsyncIterator[list[CustomField]]:
+        return self.pages(f"/api/v4/{entity}/custom_fields", "custom_fields", CustomField)
 
     # --- leads -------------------------------------------------------------------------------
 
@@ -162,6 +170,9 @@ class KommoClient(KommoHTTP):
 
     async def list_sources(self) -> list[Source]:
         return await self.collect("/api/v4/sources", "sources", Source)
+
+    def source_pages(self) -> AsyncIterator[list[Source]]:
+        return self.pages("/api/v4/sources", "sources", Source)
 
     async def get_talk(self, talk_id: int) -> Talk | None:
         return await self.one(f"/api/v4/talks/{talk_id}", Talk)

@@ -65,6 +65,7 @@ from agentplatform.kommo.connection.service import (
     webhook_url,
 )
 from agentplatform.kommo.deps import INTEGRATIONS_WRITE
+from agentplatform.kommo.sync.service import request_sync
 from agentplatform.tenancy.grants import UserPrincipal, resolve_session_grant
 
 logger = logging.getLogger(__name__)
@@ -171,6 +172,7 @@ async def complete_oauth(
             user_id=claims.user_id,
         )
         await _register_webhooks(settings, connection, kommo, api_base)
+    await request_sync(session, tenant_id, reason="connect", requested_by=claims.user_id)
     logger.info("kommo connected", extra={"tenant_id": str(tenant_id), "auth": "oauth"})
     return connection
 
@@ -229,6 +231,7 @@ async def connect_long_lived(
             user_id=user_id,
         )
         await _register_webhooks(settings, connection, kommo, api_base)
+    await request_sync(session, tenant_id, reason="connect", requested_by=user_id)
     logger.info("kommo connected", extra={"tenant_id": str(tenant_id), "auth": "long_lived"})
     return connection
 

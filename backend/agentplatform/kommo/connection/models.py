@@ -50,3 +50,7 @@ class KommoConnection(IdMixin, TimestampMixin, Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Replies through a salesbot (no Chats API channel of ours): the text is written into this
+    # lead field, then this bot (one `show` step of the field) is run on the lead.
+    reply_salesbot_id: Mapped[int | None] = mapped_column(BigInteger)
+    reply_field_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -19,6 +19,7 @@ on loopback with uvicorn: in a background thread (`start()`, tests) or in the fo
 - Outgoing webhooks (`events`, `webhooks`): Kommo's form encoding with bracket keys, batched,
   retried, duplicated on request; REST changes send them by themselves (`auto_webhooks`).
 - The Chats API (`chats`): signed requests checked, connect, chats, messages, signed replies.
+- Salesbot launches (`salesbot`): `POST /api/v2/salesbot/run` recorded in `state.salesbot_runs`.
 - Admin endpoints (`admin`) under `/_simulator/...` to make Kommo act from outside.
 """
 

@@ -31,6 +31,7 @@ from agentplatform.kommo.simulator.events import WebhookEvent, changes_to_events
 from agentplatform.kommo.simulator.guard import Fault, Guard, RecordedRequest
 from agentplatform.kommo.simulator.oauth import OAuthState
 from agentplatform.kommo.simulator.resources import ResourceApi
+from agentplatform.kommo.simulator.salesbot import SalesbotApi
 from agentplatform.kommo.simulator.state import AccountState, Obj, seed
 from agentplatform.kommo.simulator.webhooks import Deliverer, Delivery, WebhookApi
 
@@ -290,6 +291,7 @@ class KommoSimulator:
             *entities.routes(),
             *resources.routes(),
             *ActivityApi(self.state, self._on_change).routes(),
+            *SalesbotApi(self.state).routes(),
             *self.chats.routes(),
             *admin.routes(self),
         ]

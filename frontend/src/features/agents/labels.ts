@@ -44,6 +44,7 @@ export const TOOLS: readonly { value: AgentTool; label: string; description: str
     label: 'Update lead fields',
     description: 'Fills in fields of the lead or contact (budget, email, …)',
   },
+  { value: 'add_tags', label: 'Tag the lead', description: 'Adds tags to the Kommo lead' },
   {
     value: 'handoff',
     label: 'Hand off to a human',

@@ -71,7 +71,7 @@ export function newAgentValues(language = 'en'): AgentValues {
     human_pause_minutes: '30',
     tools: ['knowledge_search'],
     knowledge: { all: true, document_ids: [], collection_ids: [] },
-    kommo: { pipeline_ids: [], channels: [] },
+    kommo: { pipeline_ids: [], status_ids: [], channels: [] },
     working_hours: null,
   };
 }
@@ -104,6 +104,7 @@ export function agentValues(agent: AgentRead): AgentValues {
     knowledge: agent.knowledge,
     kommo: {
       pipeline_ids: [...(agent.kommo.pipeline_ids ?? [])],
+      status_ids: [...(agent.kommo.status_ids ?? [])],
       channels: [...(agent.kommo.channels ?? [])],
     },
     working_hours: hoursValues(agent.working_hours),
