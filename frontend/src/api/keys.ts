@@ -100,4 +100,9 @@ export const queryKeys = {
     ['tenants', tenantId, 'ai', 'usage', range] as const,
   integrations: (tenantId: string) => ['tenants', tenantId, 'integrations'] as const,
   kommoStatus: (tenantId: string) => ['tenants', tenantId, 'integrations', 'kommo'] as const,
+  kommoSyncs: (tenantId: string) =>
+    ['tenants', tenantId, 'integrations', 'kommo', 'syncs'] as const,
+  kommoPipelines: (tenantId: string) =>
+    ['tenants', tenantId, 'integrations', 'kommo', 'pipelines'] as const,
+  slack: (tenantId: string) => ['tenants', tenantId, 'integrations', 'slack'] as const,
 };

@@ -5,15 +5,28 @@ import { describe, expect, it } from 'vitest';
 import type { KommoStatus, LongLivedTokenConnectWritable } from '../../client';
 import { paths } from '../../paths';
 import { fieldError, OTHER_TENANT_ID, problem, TENANT_ID } from '../../test/fixtures';
-import { KOMMO_WEBHOOK_URL, kommoNotConnected, kommoStatus } from '../../test/kommoFixtures';
+import {
+  KOMMO_WEBHOOK_URL,
+  kommoNotConnected,
+  kommoStatus,
+  pipelinePage,
+  slackNotConfigured,
+  syncPage,
+} from '../../test/kommoFixtures';
 import { renderApp } from '../../test/renderApp';
 import { api, json, problemResponse, server } from '../../test/server';
 
 const kommo = (tenantId: string, path = '') =>
   api(`/api/v1/tenants/${tenantId}/integrations/kommo${path}`);
 
+/** The Kommo status asked for, and nothing synced nor Slack set (tests override those). */
 function answersStatus(status: KommoStatus, tenantId = TENANT_ID) {
-  server.use(http.get(kommo(tenantId, '/status'), () => json(status)));
+  server.use(
+    http.get(kommo(tenantId, '/status'), () => json(status)),
+    http.get(kommo(tenantId, '/syncs'), () => json(syncPage([]))),
+    http.get(kommo(tenantId, '/pipelines'), () => json(pipelinePage([]))),
+    http.get(api(`/api/v1/tenants/${tenantId}/integrations/slack`), () => json(slackNotConfigured)),
+  );
 }
 
 const kommoCard = () => screen.getByRole('heading', { name: 'Kommo' }).closest('section')!;
@@ -21,6 +34,7 @@ const kommoCard = () => screen.getByRole('heading', { name: 'Kommo' }).closest('
 describe('IntegrationsPage: Kommo status', () => {
   it('shows a connected account, its webhook URL to copy, and disconnects after confirming', async () => {
     let connected = true;
+    answersStatus(kommoStatus());
     server.use(
       http.get(kommo(TENANT_ID, '/status'), () =>
         json(connected ? kommoStatus() : kommoNotConnected()),
@@ -49,7 +63,7 @@ describe('IntegrationsPage: Kommo status', () => {
 
     await waitFor(() => expect(connected).toBe(false));
     expect(await screen.findByText('Not connected')).toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent('1 webhook removed from the account');
+    expect(await screen.findByText('1 webhook removed from the account.')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Connect Kommo' })).toBeInTheDocument();
   });
 
@@ -147,7 +161,7 @@ describe('IntegrationsPage: back from Kommo’s consent', () => {
     const { router } = renderApp(`${paths.integrations(TENANT_ID)}?kommo=connected`);
 
     expect(await screen.findByText('Connected')).toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent('Kommo connected');
+    expect(await screen.findByText(/Agents can answer your leads/)).toBeInTheDocument();
     await waitFor(() => expect(router.state.location.search).toBe(''));
     expect(screen.queryByRole('alert')).toBeNull();
   });
@@ -222,7 +236,7 @@ describe('IntegrationsPage: long-lived token', () => {
     await user.click(screen.getByRole('button', { name: 'Connect with token' }));
     expect(await screen.findByText('Connected')).toBeInTheDocument();
     expect(screen.getByText('Long-lived token')).toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent('Kommo connected');
+    expect(await screen.findByText('Account acme.')).toBeInTheDocument();
     expect(sent).toHaveLength(3);
     expect(sent[2]).toEqual({
       account_url: 'https://acme.kommo.com',
