@@ -5,19 +5,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import api_overhead, chat_turn, knowledge, retrieval, worker_memory
+from bench import api_overhead, chat_turn, knowledge, kommo_intake, retrieval, worker_memory
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
         "--only",
-        choices=["api", "chat", "knowledge", "memory", "retrieval"],
+        choices=["api", "chat", "intake", "knowledge", "memory", "retrieval"],
         help="run one benchmark",
     )
     parser.add_argument("--seconds", type=int, default=10, help="API: wrk duration per row")
     parser.add_argument("--connections", type=int, default=32, help="API: wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="API: wrk threads")
+    parser.add_argument(
+        "--intake-connections", type=int, default=50, help="intake: wrk connections (senders)"
+    )
     parser.add_argument("--tenant-chunks", type=int, default=100_000, help="search: tenant size")
     parser.add_argument("--total-chunks", type=int, default=500_000, help="search: table size")
     parser.add_argument("--queries", type=int, default=100, help="search: queries per mode")
@@ -38,6 +41,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.only in (None, "api"):
         api_overhead.run(seconds=args.seconds, connections=args.connections, threads=args.threads)
+    if args.only in (None, "intake"):
+        kommo_intake.run(
+            seconds=args.seconds, connections=args.intake_connections, threads=args.threads
+        )
     if args.only in (None, "chat"):
         chat_turn.run(
             turns=args.turns,

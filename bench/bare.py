@@ -3,7 +3,7 @@ serves the real app (same `cli.serve`, same uvicorn options, HOST/PORT from the 
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 app = FastAPI()
 
@@ -11,6 +11,12 @@ app = FastAPI()
 @app.get("/empty")
 async def empty() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@app.post("/empty")
+async def empty_post(request: Request) -> dict[str, int]:
+    """The webhook bench's baseline: reads the body, as a webhook route must."""
+    return {"bytes": len(await request.body())}
 
 
 def main() -> None:

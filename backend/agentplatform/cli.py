@@ -296,6 +296,9 @@ def kommo_simulator(
     chats_webhook_url: Annotated[
         str | None, typer.Option("--chats-webhook-url", help="Where the channel's hooks go.")
     ] = None,
+    chats_bot_id: Annotated[
+        str | None, typer.Option("--chats-bot-id", help="The channel's bot (sender.ref_id).")
+    ] = None,
 ) -> None:
     """Serve a fake Kommo account (OAuth, REST, webhooks, Chats API) for offline use and tests.
 
@@ -312,7 +315,11 @@ def kommo_simulator(
         revoke_hook_url=revoke_hook_url,
     )
     if chats_channel_id and chats_channel_secret:
-        simulator.chats.register(chats_channel_id, chats_channel_secret, chats_webhook_url)
+        channel = simulator.chats.register(
+            chats_channel_id, chats_channel_secret, chats_webhook_url
+        )
+        if chats_bot_id:
+            channel.bot_id = chats_bot_id
     try:
         sock = simulator.bind(port, host)
     except OSError as exc:

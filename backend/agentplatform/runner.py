@@ -179,6 +179,7 @@ def kommo_simulator_child(settings: Settings, api_url: str) -> tuple[list[str], 
     sim_url = base_url(settings.host, settings.kommo_simulator_port)
     client_id, client_secret = str(uuid.uuid4()), secrets.token_urlsafe(32)
     channel_id, channel_secret = secrets.token_hex(16), secrets.token_hex(20)
+    bot_id = str(uuid.uuid4())
     argv = child_command(
         "kommo-simulator",
         "--host",
@@ -199,6 +200,8 @@ def kommo_simulator_child(settings: Settings, api_url: str) -> tuple[list[str], 
         channel_secret,
         "--chats-webhook-url",
         f"{api_url}{KOMMO_CHATS_PATH}",
+        "--chats-bot-id",
+        bot_id,
     )
     env = {
         "KOMMO_CLIENT_ID": client_id,
@@ -208,6 +211,7 @@ def kommo_simulator_child(settings: Settings, api_url: str) -> tuple[list[str], 
         "KOMMO_CHATS_BASE_URL": sim_url,
         "KOMMO_CHATS_CHANNEL_ID": channel_id,
         "KOMMO_CHATS_CHANNEL_SECRET": channel_secret,
+        "KOMMO_CHATS_BOT_ID": bot_id,
     }
     return argv, env
 

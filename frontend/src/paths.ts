@@ -21,6 +21,9 @@ export const paths = {
   /** The test chat, with one agent picked (the first one otherwise). */
   testChat: (tenantId: string, agentId?: string) =>
     `${base(tenantId)}/test-chat${agentId ? `?agent=${encodeURIComponent(agentId)}` : ''}`,
+  conversations: (tenantId: string) => `${base(tenantId)}/conversations`,
+  conversation: (tenantId: string, conversationId: string) =>
+    `${base(tenantId)}/conversations/${encodeURIComponent(conversationId)}`,
   settings: (tenantId: string, tab: SettingsTab = 'workspace') =>
     `${base(tenantId)}/settings/${tab}`,
 };

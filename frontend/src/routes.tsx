@@ -109,6 +109,22 @@ export const routes: RouteObject[] = [
               page('test-chat', 'testChat', () =>
                 import('./pages/TestChatPage').then((m) => m.TestChatPage),
               ),
+              {
+                path: 'conversations',
+                handle: crumb('conversations'),
+                children: [
+                  page(null, null, () =>
+                    import('./pages/conversations/ConversationsPage').then(
+                      (m) => m.ConversationsPage,
+                    ),
+                  ),
+                  page(':conversationId', 'conversation', () =>
+                    import('./pages/conversations/ConversationPage').then(
+                      (m) => m.ConversationPage,
+                    ),
+                  ),
+                ],
+              },
               page('integrations', 'integrations', () =>
                 import('./pages/IntegrationsPage').then((m) => m.IntegrationsPage),
               ),

@@ -187,6 +187,11 @@ class Settings(BaseSettings):
     knowledge_max_tokens_per_document: int = Field(default=750_000, ge=1)
     # Documents a workspace may have waiting for or in indexing; more uploads wait (429).
     knowledge_max_queued_per_tenant: int = Field(default=500, ge=1)
+    # Embed each chunk under a `Title > Section` header (the full-text leg weights the title
+    # either way). Off: with the local English model it cost 6 points of vector recall@5 on the
+    # retrieval eval (bench/results/retrieval-languages.md); a multilingual or provider model may
+    # gain from it. Changing it applies to what is embedded next: re-embed to apply it to all.
+    knowledge_title_in_vectors: bool = False
 
     # --- feature flags: defaults for every tenant, e.g. FEATURE_FLAGS='{"api_keys": false}' --
     feature_flags: dict[str, bool] = Field(default_factory=dict)

@@ -7,8 +7,13 @@ Laid out by concern, each a seam for the next piece of work:
   and the Chats API signature (`client/amojo.py`).
 - `forms.py`: Kommo's form encoding with PHP-style bracket keys (webhook bodies), both ways.
 - `simulator/`: a faithful fake Kommo (OAuth, REST, rate limit, IP block, Chats API, outgoing
-  webhooks), served by `agentplatform kommo-simulator` and used by the tests.
+  webhooks, the events log), served by `agentplatform kommo-simulator` and used by the tests.
+- `connection/`: the workspace's account, tokens encrypted, `open_client`.
+- `webhooks/`: exactly-once webhook intake: typed events with dedup keys and the `own` flag,
+  `POST /api/v1/hooks/kommo/{token}` storing each event once (`kommo_webhook_event`, a row that
+  is work), the job that runs the handler registered for its kind (`webhooks.dispatch`), the
+  reconciliation with Kommo's events log, and the workspace's events list.
 
-Still to come on top of these: OAuth routes and encrypted token storage, webhook intake, syncs
-and agent actions (tables, routers and jobs then register in `domain.py`).
+Still to come on top of these: OAuth routes, syncs and agent actions (tables, routers and jobs
+then register in `domain.py`).
 """

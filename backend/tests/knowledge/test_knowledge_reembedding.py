@@ -16,6 +16,7 @@ from agentplatform.core.db import create_sessionmaker
 from agentplatform.core.redis import create_redis
 from agentplatform.core.settings import Settings
 from agentplatform.knowledge.index import reembedding
+from agentplatform.knowledge.index.headers import contextual_text
 from agentplatform.knowledge.index.models import Chunk, KnowledgeIndex
 from agentplatform.knowledge.index.tasks import follow_embedding_settings
 from httpx import AsyncClient
@@ -91,15 +92,35 @@ async def _search(client: AsyncClient, base: str, query: str) -> dict[str, Any]:
 
 
 async def _vectors(engine: AsyncEngine, tenant_id: uuid.UUID) -> dict[str, list[float]]:
+    """Each chunk's text -> its vector."""
+    embedded = await _embedded(engine, tenant_id, with_title=False)
+    return {text: vector for text, (_, vector) in embedded.items()}
+
+
+async def _embedded(
+    engine: AsyncEngine, tenant_id: uuid.UUID, *, with_title: bool
+) -> dict[str, tuple[str, list[float]]]:
+    """Each chunk's text -> (what was embedded for it: the text, under its header `with_title`;
+    its vector)."""
     async with create_sessionmaker(engine)() as session:
         rows = await session.execute(
-            select(Chunk.text, Chunk.embedding).where(Chunk.tenant_id == tenant_id)
+            select(Chunk.text, Chunk.document_title, Chunk.heading_path, Chunk.embedding).where(
+                Chunk.tenant_id == tenant_id
+            )
         )
-        return {row.text: list(row.embedding) for row in rows}
+        return {
+            row.text: (
+                contextual_text(
+                    row.document_title if with_title else "", row.heading_path, row.text
+                ),
+                list(row.embedding),
+            )
+            for row in rows
+        }
 
 
-def _is_simulator_vector(text: str, vector: list[float]) -> bool:
-    return bool(np.allclose(vector, embedding_vector(text, 384), atol=1e-5))
+def _is_simulator_vector(embedded: str, vector: list[float]) -> bool:
+    return bool(np.allclose(vector, embedding_vector(embedded, 384), atol=1e-5))
 
 
 async def test_the_old_vectors_serve_until_the_new_model_has_embedded_everything(
@@ -108,12 +129,19 @@ async def test_the_old_vectors_serve_until_the_new_model_has_embedded_everything
     live_settings: Settings,
     openai_server: OpenAISimulator,
 ) -> None:
+    # Chunks embedded under their title: the move embeds them so too.
+    live_settings = live_settings.model_copy(update={"knowledge_title_in_vectors": True})
     base, tenant_id = await _workspace(live_client, engine)
-    await _add_text(live_client, base, "Prices", PRICES)
+    prices = await _add_text(live_client, base, "Prices", PRICES)
     await _add_text(live_client, base, "Delivery", DELIVERY)
     await run_burst(live_settings)
     before = await _vectors(engine, tenant_id)
     assert len(before) == 2
+    # Renamed: its chunks' first heading ("Prices") is no longer the title, which heads them.
+    renamed = await live_client.patch(
+        f"{base}/knowledge/documents/{prices['id']}", json={"title": "Price list"}
+    )
+    assert renamed.status_code == 200, renamed.text
 
     await _use_provider_embeddings(live_client, base, openai_server)
     await _follow_settings(engine, live_settings, tenant_id)
@@ -127,7 +155,7 @@ async def test_the_old_vectors_serve_until_the_new_model_has_embedded_everything
     # Until the move ends, queries are embedded with the local model and find the local vectors.
     found = await _search(live_client, base, "how much is the premium plan")
     assert found["embedding_model"] == "local/all-MiniLM-L6-v2"
-    assert found["hits"][0]["document_title"] == "Prices"
+    assert found["hits"][0]["document_title"] == "Price list"
     assert openai_server.requests_to("/v1/embeddings") == []
 
     # A document that arrives during the move is embedded with the active model, then moved too.
@@ -140,9 +168,16 @@ async def test_the_old_vectors_serve_until_the_new_model_has_embedded_everything
     assert index["active"]["endpoint"] == f"compatible {openai_server.base_url.rstrip('/')}"
     assert index["target"] is None
     assert (index["chunks_total"], index["chunks_done"]) == (3, 3)
-    after = await _vectors(engine, tenant_id)
+    after = await _embedded(engine, tenant_id, with_title=True)
     assert len(after) == 3
-    assert all(_is_simulator_vector(text, vector) for text, vector in after.items())
+    # What was embedded is each chunk's text under its document's title (a text whose heading
+    # is the title already has it once).
+    assert {embedded.split("\n")[0] for embedded, _ in after.values()} == {
+        "Price list > Prices",
+        "Delivery",
+        "Returns",
+    }
+    assert all(_is_simulator_vector(embedded, vector) for embedded, vector in after.values())
     sent = openai_server.requests_to("/v1/embeddings")
     assert sent
     assert all(r.body["dimensions"] == 384 for r in sent)
@@ -158,7 +193,7 @@ async def test_the_old_vectors_serve_until_the_new_model_has_embedded_everything
     assert {d["embedding_model"] for d in documents} == {MODEL}
     found = await _search(live_client, base, "premium plan costs")
     assert found["embedding_model"] == MODEL
-    assert found["hits"][0]["document_title"] == "Prices"
+    assert found["hits"][0]["document_title"] == "Price list"
     async with create_sessionmaker(engine)() as session:
         booked = await session.scalar(
             select(func.sum(AiUsage.tokens_in)).where(
@@ -279,9 +314,11 @@ async def test_an_edited_chunk_is_embedded_again_with_the_new_model(
     )
     assert edited.status_code == 200, edited.text
     await run_burst(live_settings)
-    vectors = await _vectors(engine, tenant_id)
-    assert list(vectors) == [new_text]
-    assert _is_simulator_vector(new_text, vectors[new_text])
+    embedded = await _embedded(engine, tenant_id, with_title=False)
+    assert list(embedded) == [new_text]
+    inputs, vector = embedded[new_text]
+    assert inputs == new_text  # the default: the text alone (`knowledge_title_in_vectors`)
+    assert _is_simulator_vector(inputs, vector)
 
 
 async def test_rebuild_and_collection_reindex(

@@ -200,7 +200,10 @@ async def test_a_paraphrase_is_found_by_meaning(
     assert (hits[0].page_start, hits[0].page_end) == (1, 1)
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
     assert 0 < hits[0].score <= 1  # 1 - cosine distance
-    assert text_hits == []  # no passage has every word: only the vector leg finds it
+    # The text leg ORs the words; these documents have no detected language ('simple': no
+    # stemming, no stop words), so only "get" (RETURNS) and "a" (INVOICE) are shared: "return"
+    # is not "returned". By meaning, RETURNS is the answer.
+    assert set(ids(text_hits)) == {library.chunk("RETURNS"), library.chunk("INVOICE")}
 
 
 async def test_a_rare_code_is_found_by_the_text_leg(
@@ -392,7 +395,7 @@ async def test_a_hit_without_a_text_match_gets_a_leading_snippet(
         db,
         embedder,
         library.tenant_id,
-        "electrical plug",
+        "electrical socket",  # no word of the text (any one would match the OR-ed text query)
         mode="vector",
         document_ids=[document_id],
     )

@@ -20,10 +20,11 @@ from agentplatform.kommo.connection.oauth import (
 )
 from agentplatform.kommo.connection.service import box
 from agentplatform.kommo.simulator import KommoSimulator
+from agentplatform.tenancy.models import Role, Tenant
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from tests.factories import create_owner, login, signed_in_workspace
+from tests.factories import add_member, create_owner, create_user, login, signed_in_workspace
 from tests.kommo.connecting import (
     API,
     connect_oauth,
@@ -185,6 +186,40 @@ async def test_connect_with_a_long_lived_token(
     assert body["account_id"] == kommo.state.account_id
     assert kommo.token not in response.text
     assert body["webhook_url"] in kommo.state.webhooks
+    # Connecting queues the first sync of every kind; no delivery has come yet.
+    assert {run["kind"]: run["status"] for run in body["syncs"]} == {
+        "pipelines": "queued",
+        "custom_fields": "queued",
+        "users": "queued",
+        "sources": "queued",
+    }
+    assert body["deliveries_24h"] == {"received": 0, "failed": 0}
+
+
+async def test_a_member_sees_the_status_but_not_the_webhook_secret(
+    live_app: object, live_client: httpx.AsyncClient, engine: AsyncEngine, kommo: KommoSimulator
+) -> None:
+    base, tenant_id = await signed_in_workspace(live_client, engine)
+    connected = await live_client.post(
+        f"{base}/integrations/kommo/token",
+        json={"account_url": kommo.base_url, "token": kommo.token},
+    )
+    assert connected.status_code == 200, connected.text
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        user = await create_user(session)
+        tenant = await session.get(Tenant, tenant_id)
+        assert tenant is not None
+        await add_member(session, tenant, user, Role.member)
+        await session.commit()
+    transport = httpx.ASGITransport(app=live_app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url=API) as member:
+        await login(member, user.email)
+        status = await member.get(f"{base}/integrations/kommo/status")
+        assert status.status_code == 200, status.text
+        assert status.json()["state"] == "connected"
+        assert status.json()["webhook_url"] is None
+        refused = await member.delete(f"{base}/integrations/kommo")
+        assert refused.status_code == 403
 
 
 async def test_disconnect_removes_our_webhooks_and_the_tokens(

@@ -1,4 +1,10 @@
-import type { AgentStatus, DocumentStatus, EntityType } from '../client';
+import type {
+  AgentStatus,
+  Channel,
+  ConversationStatus,
+  DocumentStatus,
+  EntityType,
+} from '../client';
 
 /** Query keys, in one place so that hooks invalidate each other's data by name. */
 export interface PageParams {
@@ -27,6 +33,13 @@ export interface DocumentListParams extends PageParams {
 export interface EntityListParams extends PageParams {
   q: string;
   type: EntityType | '';
+}
+
+/** The conversations list's filters and page (empty strings: no filter). */
+export interface ConversationListParams extends PageParams {
+  channel: Channel | '';
+  status: ConversationStatus | '';
+  agent: string;
 }
 
 /** A range of UTC days, `YYYY-MM-DD`, both ends included. */
@@ -91,6 +104,15 @@ export const queryKeys = {
     ['tenants', tenantId, 'knowledge', 'graph', 'entities', 'detail', entityId] as const,
   knowledgeExtraction: (tenantId: string, documentId: string) =>
     ['tenants', tenantId, 'knowledge', 'graph', 'documents', documentId] as const,
+  conversations: (tenantId: string) => ['tenants', tenantId, 'conversations'] as const,
+  conversationList: (tenantId: string, params: ConversationListParams) =>
+    ['tenants', tenantId, 'conversations', 'list', params] as const,
+  conversation: (tenantId: string, conversationId: string) =>
+    ['tenants', tenantId, 'conversations', 'detail', conversationId] as const,
+  contact: (tenantId: string, contactId: string) =>
+    ['tenants', tenantId, 'contacts', contactId] as const,
+  memories: (tenantId: string, contactId: string) =>
+    ['tenants', tenantId, 'contacts', contactId, 'memories'] as const,
   ai: (tenantId: string) => ['tenants', tenantId, 'ai'] as const,
   aiSettings: (tenantId: string) => ['tenants', tenantId, 'ai', 'settings'] as const,
   aiProviders: (tenantId: string) => ['tenants', tenantId, 'ai', 'providers'] as const,

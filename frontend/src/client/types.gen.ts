@@ -2788,6 +2788,28 @@ export type PageSyncRunRead = {
 };
 
 /**
+ * Page[WebhookEventRead]
+ */
+export type PageWebhookEventRead = {
+    /**
+     * Items
+     */
+    items: Array<WebhookEventRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Passage
  */
 export type Passage = {
@@ -3930,6 +3952,72 @@ export type UserRead = {
      */
     name: string;
 };
+
+/**
+ * WebhookEventRead
+ */
+export type WebhookEventRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Deliveries
+     *
+     * Times Kommo delivered it (retries, duplicates)
+     */
+    deliveries: number;
+    /**
+     * Detail
+     *
+     * What processing made of it
+     */
+    detail: string | null;
+    /**
+     * Entity Id
+     */
+    entity_id: string;
+    /**
+     * Entity Type
+     */
+    entity_type: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Kind
+     *
+     * '' when rejected
+     */
+    kind: string;
+    /**
+     * Last Error
+     *
+     * Why it failed or was rejected
+     */
+    last_error: string | null;
+    /**
+     * Own
+     *
+     * Caused by this integration (its handlers skip it)
+     */
+    own: boolean;
+    /**
+     * Processed At
+     */
+    processed_at: string | null;
+    /**
+     * Received At
+     */
+    received_at: string;
+    status: WebhookEventStatus;
+};
+
+/**
+ * WebhookEventStatus
+ */
+export type WebhookEventStatus = 'received' | 'processing' | 'processed' | 'failed' | 'ignored' | 'rejected';
 
 /**
  * WorkingHours
@@ -6731,6 +6819,75 @@ export type KommoAuthorizeKommoResponses = {
 };
 
 export type KommoAuthorizeKommoResponse = KommoAuthorizeKommoResponses[keyof KommoAuthorizeKommoResponses];
+
+export type KommoWebhooksListKommoWebhookEventsData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant Id
+         */
+        tenant_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         */
+        status?: WebhookEventStatus | null;
+        /**
+         * Kind
+         *
+         * e.g. lead.status, message.add
+         */
+        kind?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Items to skip
+         */
+        offset?: number;
+    };
+    url: '/api/v1/tenants/{tenant_id}/integrations/kommo/events';
+};
+
+export type KommoWebhooksListKommoWebhookEventsErrors = {
+    /**
+     * Authentication required
+     */
+    401: Problem;
+    /**
+     * Not allowed
+     */
+    403: Problem;
+    /**
+     * Not found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too many requests
+     */
+    429: Problem;
+};
+
+export type KommoWebhooksListKommoWebhookEventsError = KommoWebhooksListKommoWebhookEventsErrors[keyof KommoWebhooksListKommoWebhookEventsErrors];
+
+export type KommoWebhooksListKommoWebhookEventsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageWebhookEventRead;
+};
+
+export type KommoWebhooksListKommoWebhookEventsResponse = KommoWebhooksListKommoWebhookEventsResponses[keyof KommoWebhooksListKommoWebhookEventsResponses];
 
 export type KommoSyncListFieldsData = {
     body?: never;

@@ -9,6 +9,8 @@ export const CRUMB_LABELS = {
   agent: 'Agent',
   knowledge: 'Knowledge base',
   testChat: 'Test chat',
+  conversations: 'Conversations',
+  conversation: 'Conversation',
   integrations: 'Integrations',
   settings: 'Settings',
   workspace: 'Workspace',

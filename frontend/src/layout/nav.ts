@@ -6,6 +6,7 @@ export const NAV = [
   { label: 'AI agents', to: paths.agents },
   { label: 'Knowledge base', to: paths.knowledge },
   { label: 'Test chat', to: (tenantId: string) => paths.testChat(tenantId) },
+  { label: 'Conversations', to: paths.conversations },
   { label: 'Integrations', to: paths.integrations },
   // Active on every settings tab: the link opens the first one.
   { label: 'Settings', to: (tenantId: string) => `${paths.workspace(tenantId)}/settings` },

@@ -7,7 +7,7 @@ import { SelectField } from '../components/Field';
 import { FormSkeleton, ListSkeleton } from '../components/Skeleton';
 import { EmptyState, ErrorState } from '../components/States';
 import { AgentStatusBadge } from '../features/agents/AgentStatusBadge';
-import { TryItPanel } from '../features/agents/try-it/TryItPanel';
+import { TestConversation } from '../features/chat/test-chat/TestConversation';
 import { useTenant } from '../layout/tenantContext';
 import { paths } from '../paths';
 
@@ -15,7 +15,7 @@ import { paths } from '../paths';
 const PICKER_SIZE = 200;
 
 function AgentChat({ agentId }: { agentId: string }) {
-  const { tenantId, canManage } = useTenant();
+  const { tenantId } = useTenant();
   const agent = useAgent(tenantId, agentId);
   if (agent.isPending) {
     return (
@@ -46,19 +46,15 @@ function AgentChat({ agentId }: { agentId: string }) {
         <span>version {agent.data.version}</span>
       </p>
       {/* Keyed by the agent: another agent starts a new conversation. */}
-      <TryItPanel
-        key={agent.data.id}
-        tenantId={tenantId}
-        agent={agent.data}
-        canManage={canManage}
-      />
+      <TestConversation key={agent.data.id} tenantId={tenantId} agent={agent.data} />
     </>
   );
 }
 
 /**
- * A conversation with any agent of the workspace as it is saved now (the preview endpoint: no
- * lead, nothing sent to Kommo). The agent is named in the URL (`?agent=`), the first by default.
+ * A test conversation with any agent of the workspace as it is saved now (the chat endpoint in
+ * test mode, streamed: stored as a test conversation, CRM actions dry runs, nothing sent to
+ * Kommo). The agent is named in the URL (`?agent=`), the first by default.
  */
 export function TestChatPage() {
   const { tenantId, canManage } = useTenant();
@@ -112,7 +108,7 @@ export function TestChatPage() {
     <>
       <PageHeader
         title="Test chat"
-        description="Talk to an agent the way a lead would, with its saved settings. Nothing is sent to Kommo."
+        description="Talk to an agent the way a lead would, with its saved settings. Kept as test conversations; nothing is sent to Kommo."
       />
       {body}
     </>

@@ -19,6 +19,7 @@ from agentplatform.knowledge.documents.schemas import (
     DocumentUpdate,
 )
 from agentplatform.knowledge.documents.service import check_collection, get_document
+from agentplatform.knowledge.index.models import Chunk
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,12 @@ async def update_document(
             )
     if "collection_id" in sent:
         await check_collection(session, tenant_id, body.collection_id)
-    if body.title is not None:
+    if body.title is not None and body.title != document.title:
         document.title = body.title
+        # The chunks carry the title for the text leg (its vectors get it when re-embedded).
+        await session.execute(
+            update(Chunk).where(Chunk.document_id == document.id).values(document_title=body.title)
+        )
     if body.tags is not None:
         document.tags = sorted({t.strip() for t in body.tags if t.strip()})
     if "collection_id" in sent:

@@ -17,7 +17,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentplatform.core.db import Base, IdMixin, TimestampMixin, value_enum
@@ -81,6 +82,12 @@ class Document(WorkMixin, IdMixin, TimestampMixin, Base):
     # When the scheduled re-check takes it again: a web page to re-fetch, or a document that failed
     # for a passing reason (network, provider). None: nothing scheduled.
     recheck_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language detected when it was last indexed (ISO 639-1; None: not indexed yet, or not
+    # told) and the text-search configuration its chunks are indexed with (migration 0020).
+    language: Mapped[str | None] = mapped_column(String(16))
+    ts_config: Mapped[str] = mapped_column(
+        REGCONFIG, default="simple", server_default=sql_text("'simple'::regconfig")
+    )
 
     __table_args__ = (
         UniqueConstraint("tenant_id", "sha256"),

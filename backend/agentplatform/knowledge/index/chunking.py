@@ -421,10 +421,14 @@ def chunk(
     *,
     max_tokens: int = 256,
     overlap_tokens: int = 40,
+    header: str = "",
 ) -> list[Chunk]:
     """Chunks of `blocks` (from `parsing.parse`) of at most `max_tokens` tokens each, as counted by
     `count_tokens`, in document order. `overlap_tokens` (at most half of `max_tokens`) is how much
-    of a chunk's end is repeated at the start of the next one in the same section."""
+    of a chunk's end is repeated at the start of the next one in the same section. `header` (the
+    document's title, `headers.header_title`) is put before each chunk's text when it is embedded:
+    room is kept for it (at most a quarter of a chunk), so that the model reads header and text
+    whole; it is not part of the chunks' text."""
     if overlap_tokens < 0 or overlap_tokens > max_tokens // 2:
         raise ValueError("overlap_tokens must be between 0 and half of max_tokens")
     counter = _Counter(count_tokens, max_tokens)
@@ -435,6 +439,11 @@ def chunk(
     budget = max_tokens - counter.overhead
     if budget < _MIN_BUDGET:
         raise ValueError(f"max_tokens={max_tokens} leaves no room for text")
+    if header.strip():
+        counter.learn([header])
+        reserved = min(counter.tokens(header) + 1, budget // _MAX_PREFIX_SHARE)  # + the " > "
+        budget -= reserved
+        max_tokens -= reserved
 
     sections = _sections(blocks)
     for section in sections:

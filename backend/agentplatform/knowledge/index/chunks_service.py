@@ -16,6 +16,7 @@ from agentplatform.knowledge.documents.models import DocumentStatus
 from agentplatform.knowledge.documents.service import get_document
 from agentplatform.knowledge.graph.service import queue_extraction
 from agentplatform.knowledge.index.embedding import active_ref, embedder_for, locked_index
+from agentplatform.knowledge.index.headers import contextual_text, vector_title
 from agentplatform.knowledge.index.models import Chunk
 
 EDITABLE = (DocumentStatus.ready, DocumentStatus.failed)
@@ -41,8 +42,9 @@ async def update_chunk_text(
     chunk_id: uuid.UUID,
     text: str,
 ) -> Chunk:
-    """Replaces the text, embeds it with the model the tenant's vectors come from and keeps the
-    document's token total (a re-embedding under way embeds it again with its model)."""
+    """Replaces the text, embeds it (as indexing does, `headers.contextual_text`) with the model
+    the tenant's vectors come from and keeps the document's token total (a re-embedding under way
+    embeds it again with its model)."""
     document = await get_document(session, tenant_id, document_id)
     chunk = await get_scoped_where(
         session,
@@ -57,7 +59,10 @@ async def update_chunk_text(
         raise Conflict("The document is being indexed; edit its chunks once it is ready")
     index = await locked_index(session, tenant_id)
     embedder = await embedder_for(session, settings, tenant_id, active_ref(index))
-    vector = (await embedder.embed_and_record(session, tenant_id, [text]))[0]
+    embedded = contextual_text(
+        vector_title(settings, chunk.document_title), chunk.heading_path, text
+    )
+    vector = (await embedder.embed_and_record(session, tenant_id, [embedded]))[0]
     local = await aget_local_embedder(settings.local_embedding_model_path)
     tokens = local.count_tokens([text])[0]
     document.token_count = max(0, document.token_count - chunk.token_count + tokens)

@@ -1,5 +1,9 @@
 """Indexing one document in the worker: parse, chunk, embed, then swap its chunks in at once.
 
+A document's language is detected from its prose (`language`), and its chunks are indexed for the
+text leg in that language's configuration; each chunk carries the document's title, weighted in
+the text leg and, if the settings say so, embedded as a header above its text (`headers`).
+
 Each step is recorded on the document (status, progress, heartbeat) in short transactions, so the
 UI shows where it is and the sweeper can tell a live job from a dead one. The chunks are replaced in
 a single transaction at the end: a job killed halfway leaves the previous chunks serving and no
@@ -50,6 +54,17 @@ from agentplatform.knowledge.index.embedding import (
     ensure_index,
     locked_index,
 )
+from agentplatform.knowledge.index.headers import (
+    context_title,
+    contextual_text,
+    header_title,
+    vector_title,
+)
+from agentplatform.knowledge.index.language import (
+    available_ts_config,
+    detect_language,
+    prose_sample,
+)
 from agentplatform.knowledge.index.models import Chunk
 
 logger = logging.getLogger(__name__)
@@ -86,6 +101,8 @@ class Claimed:
     source_url: str | None
     content_sha256: str | None
     has_chunks: bool
+    title: str
+    filename: str | None
 
     @property
     def id(self) -> uuid.UUID:
@@ -106,6 +123,8 @@ class Prepared:
 
     chunks: list[Chunked]
     vectors: list[list[float]]
+    title: str  # as the chunks carry it (`headers.context_title`)
+    language: str | None
     embedded_tokens: int
     page_count: int | None
     digest: str
@@ -129,6 +148,8 @@ async def _claim_next(maker: async_sessionmaker[AsyncSession]) -> Claimed | None
             source_url=document.source_url if document.source_kind is SourceKind.url else None,
             content_sha256=document.content_sha256,
             has_chunks=document.indexed_at is not None,
+            title=document.title,
+            filename=document.filename,
         )
 
 
@@ -182,7 +203,17 @@ async def _prepare(
     )
     await _progress(maker, claimed, status=DocumentStatus.chunking, progress=0.0)
     local = await aget_local_embedder(settings.local_embedding_model_path)
-    chunks = await asyncio.to_thread(chunk, parsed.blocks, local.count_tokens)
+    title = context_title(
+        claimed.title,
+        filename=claimed.filename,
+        source_url=claimed.source_url,
+        parsed_title=parsed.title,
+    )
+    embedded_title = vector_title(settings, title)
+    chunks = await asyncio.to_thread(
+        chunk, parsed.blocks, local.count_tokens, header=header_title(embedded_title)
+    )
+    language = await asyncio.to_thread(detect_language, prose_sample(parsed.blocks))
     _check_size(settings, chunks)
     await _progress(maker, claimed, status=DocumentStatus.embedding, progress=0.0)
     async with unit_of_work(maker, None) as session:
@@ -195,13 +226,20 @@ async def _prepare(
     vectors: list[list[float]] = []
     embedded_tokens = 0
     for start in range(0, len(chunks), EMBED_BATCH):
-        batch = await embedder.embed([c.text for c in chunks[start : start + EMBED_BATCH]])
+        batch = await embedder.embed(
+            [
+                contextual_text(embedded_title, c.heading_path, c.text)
+                for c in chunks[start : start + EMBED_BATCH]
+            ]
+        )
         vectors.extend(batch.vectors)
         embedded_tokens += batch.call.tokens_in
         await _progress(maker, claimed, progress=len(vectors) / len(chunks))
     return Prepared(
         chunks=chunks,
         vectors=vectors,
+        title=title,
+        language=language,
         embedded_tokens=embedded_tokens,
         page_count=parsed.page_count,
         digest=hashlib.sha256(data).hexdigest(),
@@ -300,7 +338,7 @@ async def index_next(
     return await _store(maker, settings, claimed, prepared, started, arq)
 
 
-def _chunk_rows(claimed: Claimed, prepared: Prepared) -> list[dict[str, object]]:
+def _chunk_rows(claimed: Claimed, prepared: Prepared, ts_config: str) -> list[dict[str, object]]:
     return [
         {
             "id": uuid.uuid4(),
@@ -313,6 +351,8 @@ def _chunk_rows(claimed: Claimed, prepared: Prepared) -> list[dict[str, object]]
             "page_end": c.page_end,
             "token_count": c.token_count,
             "embedding": vector,
+            "ts_config": ts_config,
+            "document_title": prepared.title,
         }
         for c, vector in zip(prepared.chunks, prepared.vectors, strict=True)
     ]
@@ -340,9 +380,12 @@ async def _store(
             document.progress = 0.0
             document.attempts = max(0, document.attempts - 1)
             return Outcome.retry
+        ts_config = await available_ts_config(session, prepared.language)
         await session.execute(delete(Chunk).where(Chunk.document_id == claimed.id))
         if prepared.chunks:
-            await session.execute(insert(Chunk), _chunk_rows(claimed, prepared))
+            await session.execute(insert(Chunk), _chunk_rows(claimed, prepared, ts_config))
+        document.language = prepared.language
+        document.ts_config = ts_config
         document.status = DocumentStatus.ready
         document.progress = 1.0
         document.chunk_count = len(prepared.chunks)

@@ -18,7 +18,8 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentplatform.core.db import Base, IdMixin, utcnow, value_enum
@@ -27,6 +28,14 @@ from agentplatform.core.work import WorkMixin
 #: Every model's vectors have this size: the local all-MiniLM-L6-v2's, and provider models are
 #: asked for it (the `dimensions` parameter of OpenAI's text-embedding-3 models).
 EMBEDDING_DIMENSIONS = 384
+
+#: Title, headings, text, each in the chunk's own configuration (migration 0020, whose function
+#: `knowledge_heading_text` is array_to_string made IMMUTABLE, as a generated column needs).
+SEARCH_VECTOR = (
+    "setweight(to_tsvector(ts_config, document_title), 'A') || "
+    "setweight(to_tsvector(ts_config, coalesce(knowledge_heading_text(heading_path), '')), 'B') "
+    "|| to_tsvector(ts_config, text)"
+)
 
 
 class Chunk(IdMixin, Base):
@@ -43,9 +52,14 @@ class Chunk(IdMixin, Base):
     embedding: Mapped[list[float] | None] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
     # The vector from the model a re-embedding moves to; moved into `embedding` when all are done.
     pending_embedding: Mapped[list[float] | None] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
-    search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed("to_tsvector('simple'::regconfig, text)", persisted=True)
+    # The text-search configuration of the document's language (`knowledge.index.language`) and
+    # the document's title as the chunk carries it (`knowledge.index.headers`): the full-text leg
+    # weights the title (A) and the headings (B) above the text (D). Migration 0020.
+    ts_config: Mapped[str] = mapped_column(
+        REGCONFIG, default="simple", server_default=sql_text("'simple'::regconfig")
     )
+    document_title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR, persisted=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), default=utcnow
     )

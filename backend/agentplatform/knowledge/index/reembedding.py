@@ -10,6 +10,14 @@ the switch re-counts them under the index row's exclusive lock, which every writ
 
 A failed move leaves the active model serving and says why (`last_error`); passing provider
 errors are retried by the job.
+
+What is embedded is what indexing embeds (`headers.contextual_text`): each chunk's text, under
+its document's title when `Settings.knowledge_title_in_vectors` is on. Chunks indexed before the
+setting was turned on (or before chunks carried their title, migration 0020) get the header this
+way: a rebuild with the same model (`rebuild`, `POST .../knowledge/index/rebuild`) re-embeds them
+all. Such chunks were sized without room for the header, so the local model (which reads 256
+tokens) may miss the last few tokens of a full one; indexing a document again
+(`.../collections/{id}/reindex`) also re-chunks it with that room.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from agentplatform.knowledge.index.embedding import (
     ensure_index,
     target_ref,
 )
+from agentplatform.knowledge.index.headers import contextual_text, vector_title
 from agentplatform.knowledge.index.models import Chunk, IndexState, KnowledgeIndex
 
 logger = logging.getLogger(__name__)
@@ -167,7 +176,11 @@ async def rebuild(
 _CHUNKS = cast(Table, Chunk.__table__)
 _SET_PENDING = (
     update(_CHUNKS)
-    .where(_CHUNKS.c.id == bindparam("chunk_id"), _CHUNKS.c.text == bindparam("chunk_text"))
+    .where(
+        _CHUNKS.c.id == bindparam("chunk_id"),
+        _CHUNKS.c.text == bindparam("chunk_text"),
+        _CHUNKS.c.document_title == bindparam("chunk_title"),
+    )
     .values(pending_embedding=bindparam("vector"))
 )
 
@@ -176,6 +189,8 @@ _SET_PENDING = (
 class _Batch:
     ids: list[uuid.UUID]
     texts: list[str]
+    titles: list[str]
+    inputs: list[str]  # what is embedded: the text under its header (`headers.contextual_text`)
 
 
 async def _still_building(session: AsyncSession, tenant_id: uuid.UUID, target: ModelRef) -> bool:
@@ -247,7 +262,7 @@ async def _embed_missing(
             embedder = await embedder_for(session, settings, tenant_id, target)
             rows = (
                 await session.execute(
-                    select(Chunk.id, Chunk.text)
+                    select(Chunk.id, Chunk.text, Chunk.document_title, Chunk.heading_path)
                     .where(Chunk.tenant_id == tenant_id, Chunk.pending_embedding.is_(None))
                     .order_by(Chunk.id)
                     .limit(settings.reembed_batch_size)
@@ -255,9 +270,19 @@ async def _embed_missing(
             ).all()
         if not rows:
             return True
-        batch = _Batch([row.id for row in rows], [row.text for row in rows])
+        batch = _Batch(
+            [row.id for row in rows],
+            [row.text for row in rows],
+            [row.document_title for row in rows],
+            [
+                contextual_text(
+                    vector_title(settings, row.document_title), row.heading_path, row.text
+                )
+                for row in rows
+            ],
+        )
         async with unit_of_work(maker, None) as session:
-            vectors = await embedder.embed_and_record(session, tenant_id, batch.texts)
+            vectors = await embedder.embed_and_record(session, tenant_id, batch.inputs)
             # The index row before any chunk, as every writer does (no deadlock with a change
             # of model that clears the pending vectors meanwhile).
             index = await _index_for_update(session, tenant_id)
@@ -266,12 +291,20 @@ async def _embed_missing(
                 return True
             if not current.same_vectors(target):
                 return True
-            # A chunk edited since it was read keeps no pending vector: it is read again.
+            # A chunk edited (or its document renamed) since it was read keeps no pending
+            # vector: it is read again.
             await session.execute(
                 _SET_PENDING,
                 [
-                    {"chunk_id": chunk_id, "chunk_text": text, "vector": vector}
-                    for chunk_id, text, vector in zip(batch.ids, batch.texts, vectors, strict=True)
+                    {
+                        "chunk_id": chunk_id,
+                        "chunk_text": text,
+                        "chunk_title": title,
+                        "vector": vector,
+                    }
+                    for chunk_id, text, title, vector in zip(
+                        batch.ids, batch.texts, batch.titles, vectors, strict=True
+                    )
                 ],
             )
             done = _tenant_chunks(tenant_id).where(Chunk.pending_embedding.is_not(None))

@@ -22,12 +22,20 @@ most `candidates` chunks (by default twice the hits shown; vector mode shows its
   table needs its nearest 10 from about the table's nearest 50-200). Measured at 100k chunks
   among 500k (bench/knowledge.py): recall@10 0.96 with a 100-long list, 0.98 with 200, 0.99 with
   300; a deeper list costs ~1 ms per 100 here.
-- text: `websearch_to_tsquery('simple', :q)` against the generated `search_vector`, ranked by
-  `ts_rank_cd`. A query without a positive term (punctuation only, `-word` only) has no text leg.
+- text: the query in the text-search configuration of each document's language (migration 0020,
+  `knowledge.index.language`: stemmed, stop words dropped; `simple` where PostgreSQL has none),
+  each chunk matched with the query of its own configuration against its `search_vector`
+  (title weighted A, headings B, text D). A question is not a conjunction: its meaningful terms
+  are OR-ed, and `ts_rank` (`TEXT_WEIGHTS`, normalised by the chunk's length) ranks a chunk
+  higher the more of them it has (each term counts about once, however often it is repeated,
+  where `ts_rank_cd` would add up every occurrence of a common term). The web search syntax
+  still works: a "quoted phrase" must appear, `-word` must not (a dash before a single letter,
+  `-i`, is a command-line option: a term). A query without a positive term (punctuation or
+  stop words only, `-word` only) has no text leg.
 
 Hybrid mode fuses the two rankings with RRF: score = sum over the legs of 1 / (60 + rank), ties
 to the better best rank, then the vector leg, then the id (SQL function `knowledge_rrf`). The
-single-leg modes score with 1 - cosine distance (vector) or `ts_rank_cd` (text).
+single-leg modes score with 1 - cosine distance (vector) or `ts_rank` (text).
 
 Highlights are HTML: the chunk text escaped, with `<mark>`/`</mark>` around matched words and
 nothing else unescaped. A chunk that matches the text query gets a `ts_headline` (two fragments
@@ -37,6 +45,7 @@ of up to 30 words); any other hit gets its first ~200 characters.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +61,14 @@ SearchMode = Literal["hybrid", "vector", "text"]
 SEARCH_MODES: tuple[str, ...] = get_args(SearchMode)
 
 RRF_K = 60
+#: ts_rank's weights of the labels D, C, B, A: text, (unused), headings, title. A word of the
+#: title or a heading counts a little more than one of the text, not much more: every chunk of a
+#: document carries its title, and a title's common word ("package", "chapter") would lift all of
+#: them above the passage that answers. On the retrieval eval's text leg (bench/results/
+#: retrieval-languages.md) weights of 0.4 and 1.0 for B and A lost 9-15 points of recall@5.
+TEXT_WEIGHTS = (0.1, 0.1, 0.12, 0.15)
+#: ts_rank's normalisation: 1 divides by 1 + log(the chunk's number of words).
+TEXT_NORMALIZATION = 1
 MAX_LIMIT = 100
 MAX_CANDIDATES = 1_000
 
@@ -76,6 +93,39 @@ class SearchHit:
     vector_rank: int | None  # 1-based rank in the vector leg; None when not among its candidates
     text_rank: int | None  # 1-based rank in the text leg; None when not among its candidates
     highlight: str  # HTML: escaped text, <mark> around matched words
+
+
+@dataclass(frozen=True, slots=True)
+class TextQuery:
+    """A query as the text leg reads it: terms (OR-ed), phrases (each required), words excluded.
+    Only parts with a letter or digit are kept: PostgreSQL would answer the others with a NOTICE
+    (Python decides, as PostgreSQL's character classes follow the database's locale and may not
+    know letters outside ASCII)."""
+
+    terms: str | None
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+
+# websearch_to_tsquery's syntax: "a phrase" (an unclosed quote runs to the end), -word at the
+# start of a word, and `or` between words (all terms are OR-ed here anyway).
+_PHRASE = re.compile(r'"([^"]*)"?')
+_EXCLUDED = re.compile(r"(?<!\S)-(\w\S+)")
+_OR = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)
+
+
+def _wordy(value: str) -> bool:
+    return any(char.isalnum() for char in value)
+
+
+def text_query(query: str) -> TextQuery:
+    """Splits a query into the parts the text leg's SQL (`knowledge_text_query`) combines."""
+    phrases = tuple(p.strip() for p in _PHRASE.findall(query) if _wordy(p))
+    rest = _PHRASE.sub(" ", query)
+    excluded = tuple(word for word in _EXCLUDED.findall(rest) if _wordy(word))
+    rest = _OR.sub(" ", _EXCLUDED.sub(" ", rest))
+    terms = " ".join(rest.split())
+    return TextQuery(terms if _wordy(terms) else None, phrases, excluded)
 
 
 def _checked_vector(query_vector: Sequence[float]) -> list[float]:
@@ -126,10 +176,7 @@ async def search(
     if any(values is not None and not values for values in (document_ids, collection_ids, tags)):
         return []
 
-    # A query without a letter or digit is not sent as text at all (websearch_to_tsquery would
-    # only answer it with a NOTICE). Python decides, as PostgreSQL's character classes follow the
-    # database's locale and may not know letters outside ASCII.
-    has_word = any(char.isalnum() for char in query)
+    parts = text_query(query)
     connection = await session.connection()
     rows = await connection.execute(
         _SEARCH,
@@ -138,13 +185,17 @@ async def search(
             "document_ids": None if document_ids is None else list(document_ids),
             "collection_ids": None if collection_ids is None else list(collection_ids),
             "tags": None if tags is None else list(tags),
-            "query": query if has_word else None,
+            "terms": parts.terms,
+            "phrases": list(parts.phrases),
+            "excluded": list(parts.excluded),
             "query_vector": vector,
             "mode": mode,
             "limit": limit,
             "candidates": max(candidates, limit),
             "exact_scan_max_rows": min(exact_scan_max_rows, _INT4_MAX - 1),
             "rrf_k": RRF_K,
+            "text_weights": list(TEXT_WEIGHTS),
+            "text_normalization": TEXT_NORMALIZATION,
             "headline_options": HEADLINE_OPTIONS,
         },
     )
@@ -171,14 +222,17 @@ async def search(
 _SEARCH = text(
     "SELECT chunk_id, document_id, document_title, chunk_text, heading_path, page_start, "
     "page_end, score, vector_rank, text_rank, headline FROM knowledge_search("
-    ":tenant_id, :document_ids, :collection_ids, :tags, :query, CAST(:query_vector AS vector), "
-    ":mode, :limit, :candidates, :exact_scan_max_rows, :rrf_k, :headline_options)"
+    ":tenant_id, :document_ids, :collection_ids, :tags, :terms, :phrases, :excluded, "
+    "CAST(:query_vector AS vector), :mode, :limit, :candidates, :exact_scan_max_rows, :rrf_k, "
+    ":text_weights, :text_normalization, :headline_options)"
 ).bindparams(
     bindparam("tenant_id", type_=Uuid),
     bindparam("document_ids", type_=ARRAY(Uuid)),
     bindparam("collection_ids", type_=ARRAY(Uuid)),
     bindparam("tags", type_=ARRAY(String)),
-    bindparam("query", type_=Text),
+    bindparam("terms", type_=Text),
+    bindparam("phrases", type_=ARRAY(Text)),
+    bindparam("excluded", type_=ARRAY(Text)),
     # Sent as a binary real[]: formatting 384 floats as vector text costs the client ~0.4 ms.
     bindparam("query_vector", type_=ARRAY(REAL)),
     bindparam("mode", type_=Text),
@@ -186,5 +240,7 @@ _SEARCH = text(
     bindparam("candidates", type_=Integer),
     bindparam("exact_scan_max_rows", type_=Integer),
     bindparam("rrf_k", type_=Integer),
+    bindparam("text_weights", type_=ARRAY(REAL)),
+    bindparam("text_normalization", type_=Integer),
     bindparam("headline_options", type_=Text),
 )

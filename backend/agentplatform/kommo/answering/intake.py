@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from redis.asyncio import Redis
@@ -216,15 +216,17 @@ async def receive_message(
     if by_person and await _ours(session, conversation, message):
         return "own"
     conversation.agent_id = agent.id  # the lead may have moved to another agent's stage
-    at = datetime.fromtimestamp(message.created_at, UTC) if message.created_at else utcnow()
+    # Stored at the time we receive it, not Kommo's (whole seconds): the conversation's order is
+    # what decides which messages an answer covers, and an answer written within the second a
+    # message was sent must not sort after it.
     stored = conversations.add_message(
         session,
         conversation,
         MessageRole.human if by_person else MessageRole.user,
         message.text,
-        at=at,
+        at=utcnow(),
     )
-    stored.context = message_marker(message.id)
+    stored.context = {**message_marker(message.id), "kommo_created_at": message.created_at}
     if by_person:
         if agent.human_pause_minutes > 0:
             conversation.paused_until = utcnow() + timedelta(minutes=agent.human_pause_minutes)

@@ -27,6 +27,7 @@ from agentplatform.kommo.client.models import (
     ContactWrite,
     Created,
     CustomField,
+    Event,
     Lead,
     LeadWrite,
     Note,
@@ -180,6 +181,26 @@ class KommoClient(KommoHTTP):
     async def close_talk(self, talk_id: int, *, force: bool = True) -> None:
         """Close a talk (202); `force` skips the NPS bot."""
         await self.request("POST", f"/api/v4/talks/{talk_id}/close", json={"force_close": force})
+
+    # --- events ---------------------------------------------------------------------------
+
+    async def iter_events(
+        self,
+        *,
+        types: Sequence[str] = (),
+        since: int | None = None,
+        params: Params | None = None,
+    ) -> AsyncIterator[Event]:
+        """The account's events log (newest first), of `types` (`lead_status_changed`, ...)
+        created at or after `since` (unix seconds)."""
+        query: dict[str, str | int | Sequence[str | int]] = dict(params or {})
+        if types:
+            query["filter[type]"] = ",".join(types)
+        if since is not None:
+            query["filter[created_at][from]"] = since
+        async for page in self.pages("/api/v4/events", "events", Event, params=query):
+            for event in page:
+                yield event
 
     # --- webhooks ---------------------------------------------------------------------------
 

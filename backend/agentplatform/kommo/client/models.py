@@ -272,6 +272,21 @@ class Talk(KommoModel):
     account_id: int | None = None
 
 
+class Event(KommoModel):
+    """One entry of the account's events log (`GET /api/v4/events`): `value_after` and
+    `value_before` are lists of objects keyed by what changed (`lead_status`, `message`, ...)."""
+
+    id: str
+    type: str
+    entity_id: int | None = None
+    entity_type: str | None = None
+    created_by: int | None = None
+    created_at: int
+    value_after: list[dict[str, Any]] = Field(default_factory=list)
+    value_before: list[dict[str, Any]] = Field(default_factory=list)
+    account_id: int | None = None
+
+
 class Webhook(KommoModel):
     id: int
     destination: str

@@ -51,6 +51,7 @@ from agentplatform.kommo.connection.oauth import (
 from agentplatform.kommo.connection.schemas import (
     AuthorizeUrl,
     ConnectionState,
+    DeliveryCounts,
     DisconnectResult,
     KommoStatus,
 )
@@ -65,7 +66,9 @@ from agentplatform.kommo.connection.service import (
     webhook_url,
 )
 from agentplatform.kommo.deps import INTEGRATIONS_WRITE
-from agentplatform.kommo.sync.service import request_sync
+from agentplatform.kommo.sync.schemas import SyncRunRead
+from agentplatform.kommo.sync.service import latest_runs, request_sync
+from agentplatform.kommo.webhooks.service import delivery_counts
 from agentplatform.tenancy.grants import UserPrincipal, resolve_session_grant
 
 logger = logging.getLogger(__name__)
@@ -320,6 +323,7 @@ async def connection_status(
     connection = await find_connection(session, tenant_id)
     if connection is None:
         return KommoStatus(state=ConnectionState.not_connected, oauth_available=available)
+    received, failed = await delivery_counts(session, tenant_id, utcnow() - timedelta(hours=24))
     return KommoStatus(
         state=ConnectionState(connection.status.value),
         oauth_available=available,
@@ -331,6 +335,11 @@ async def connection_status(
         webhook_url=webhook_url(settings, connection, api_base),
         webhooks_registered_at=connection.webhooks_registered_at,
         last_error=connection.last_error,
+        syncs=[
+            SyncRunRead.model_validate(run)
+            for run in (await latest_runs(session, tenant_id)).values()
+        ],
+        deliveries_24h=DeliveryCounts(received=received, failed=failed),
     )
 
 

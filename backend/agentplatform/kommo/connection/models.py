@@ -54,3 +54,9 @@ class KommoConnection(IdMixin, TimestampMixin, Base):
     # lead field, then this bot (one `show` step of the field) is run on the lead.
     reply_salesbot_id: Mapped[int | None] = mapped_column(BigInteger)
     reply_field_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Who "we" are in the account: the Kommo user our token acts as (our changes carry its id)
+    # and its Chats API id (our messages' author); webhook events by them are marked `own`.
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    user_amojo_id: Mapped[str | None] = mapped_column(String(64))
+    # The `created_at` of the newest Kommo event the reconciliation has read (unix seconds).
+    events_cursor: Mapped[int | None] = mapped_column(BigInteger)

@@ -30,7 +30,7 @@ from agentplatform.kommo.connection.oauth import StateRefused
 from agentplatform.kommo.connection.schemas import AuthorizeUrl, DisconnectResult, KommoStatus
 from agentplatform.kommo.connection.schemas import LongLivedTokenConnect as TokenBody
 from agentplatform.kommo.connection.service import get_connection
-from agentplatform.kommo.deps import IntegrationsRead, IntegrationsWrite
+from agentplatform.kommo.deps import INTEGRATIONS_WRITE, IntegrationsRead, IntegrationsWrite
 
 router = APIRouter(prefix="/tenants/{tenant_id}/integrations/kommo", tags=["kommo"])
 hooks = APIRouter(prefix="/integrations/kommo", tags=["kommo"])
@@ -77,9 +77,14 @@ async def connect_kommo_token(
 
 @router.get("/status", response_model=KommoStatus, responses=READ_ERRORS)
 async def kommo_status(ctx: IntegrationsRead, session: SessionDep, request: Request) -> KommoStatus:
-    return await connect.connection_status(
+    """The connection, its last syncs and the last day's webhook deliveries. The webhook URL
+    carries its secret, so only those who may change the integration see it."""
+    found = await connect.connection_status(
         session, app_settings(request), ctx.tenant_id, api_base=_api_base(request)
     )
+    if INTEGRATIONS_WRITE.name not in ctx.scopes:
+        found = found.model_copy(update={"webhook_url": None})
+    return found
 
 
 @router.delete("", response_model=DisconnectResult, responses=READ_ERRORS)

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 
 from agentplatform.core.schemas import InputModel, OutputModel
 from agentplatform.kommo.connection.models import AuthKind
+from agentplatform.kommo.sync.schemas import SyncRunRead
 
 
 class ConnectionState(enum.StrEnum):
@@ -40,6 +41,17 @@ class KommoStatus(OutputModel):
     webhook_url: str | None = Field(default=None, description="Where Kommo posts our events")
     webhooks_registered_at: datetime | None = None
     last_error: str | None = None
+    syncs: list[SyncRunRead] = Field(
+        default_factory=list, description="The last sync of each kind (with its error, if any)"
+    )
+    deliveries_24h: DeliveryCounts = Field(default_factory=lambda: DeliveryCounts())
+
+
+class DeliveryCounts(OutputModel):
+    """Webhook deliveries in the last 24 hours."""
+
+    received: int = 0
+    failed: int = Field(default=0, description="Failed to process, or unreadable and rejected")
 
 
 class DisconnectResult(OutputModel):

@@ -90,6 +90,9 @@ async def save_connection(
     connection.subdomain = account.subdomain
     connection.account_id = account.id
     connection.amojo_id = account.amojo_id
+    if connection.user_id != account.current_user_id:
+        connection.user_id = account.current_user_id
+        connection.user_amojo_id = None  # learned again from the users list
     connection.access_token_encrypted = secrets.encrypt(access_token)
     connection.refresh_token_encrypted = secrets.encrypt(refresh_token) if refresh_token else None
     connection.access_expires_at = access_expires_at

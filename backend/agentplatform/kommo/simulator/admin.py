@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from agentplatform.kommo.simulator import audit
 from agentplatform.kommo.simulator.events import message_event
 from agentplatform.kommo.simulator.hal import json_body, json_response, problem
 
@@ -46,6 +47,7 @@ def routes(sim: KommoSimulator) -> list[Route]:
         if talk is None or not isinstance(body, dict) or not isinstance(body.get("text"), str):
             return problem(400, "Bad Request", "an existing talk and a text are required")
         event = message_event(sim.state, talk, body["text"], message_id=str(uuid.uuid4()))
+        audit.record(sim.state, [event])
         future = sim.send_webhook([event], duplicates=int(body.get("duplicates", 0)))
         deliveries = await asyncio.wrap_future(future)
         return json_response({"deliveries": [_delivery(d) for d in deliveries]})

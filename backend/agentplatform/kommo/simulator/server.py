@@ -23,11 +23,16 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from agentplatform.kommo.simulator import admin
+from agentplatform.kommo.simulator import admin, audit
 from agentplatform.kommo.simulator.activities import ActivityApi
 from agentplatform.kommo.simulator.chats import Channel, ChatsApi
 from agentplatform.kommo.simulator.entities import EntityApi
-from agentplatform.kommo.simulator.events import WebhookEvent, changes_to_events, webhook_body
+from agentplatform.kommo.simulator.events import (
+    WebhookEvent,
+    changes_to_events,
+    message_event,
+    webhook_body,
+)
 from agentplatform.kommo.simulator.guard import Fault, Guard, RecordedRequest
 from agentplatform.kommo.simulator.oauth import OAuthState
 from agentplatform.kommo.simulator.resources import ResourceApi
@@ -212,9 +217,19 @@ class KommoSimulator:
                 updated_at=int(time.time()),
             )
             events = changes_to_events("leads", "update", dict(lead), old)
+        audit.record(self.state, events)
         if self.auto_webhooks and self._loop is not None:
             self._loop.call_soon_threadsafe(self._emit, events)
         return events
+
+    def client_message(self, talk_id: int, text: str, *, message_id: str) -> WebhookEvent:
+        """A client writes in a talk's chat: logged, and sent to the subscribed webhooks when
+        `auto_webhooks` (from the server's loop)."""
+        event = message_event(self.state, self.state.talks[talk_id], text, message_id=message_id)
+        audit.record(self.state, [event])
+        if self.auto_webhooks and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._emit, [event])
+        return event
 
     def send_webhook(
         self,
@@ -293,6 +308,7 @@ class KommoSimulator:
             *ActivityApi(self.state, self._on_change).routes(),
             *SalesbotApi(self.state).routes(),
             *self.chats.routes(),
+            *audit.AuditApi(self.state).routes(),
             *admin.routes(self),
         ]
         return Starlette(routes=routes, lifespan=self._lifespan)
@@ -304,8 +320,10 @@ class KommoSimulator:
         self._loop = None
 
     def _on_change(self, entity: str, action: str, new: Obj, old: Obj | None) -> None:
+        events = changes_to_events(entity, action, new, old)
+        audit.record(self.state, events)
         if self.auto_webhooks:
-            self._emit(changes_to_events(entity, action, new, old))
+            self._emit(events)
 
     def _emit(self, events: Iterable[WebhookEvent]) -> None:
         """Send what changed to the subscribed webhooks, one body per destination."""

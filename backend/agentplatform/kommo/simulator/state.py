@@ -48,6 +48,7 @@ class AccountState:
     talks: dict[int, Obj] = field(default_factory=dict)
     webhooks: dict[str, Obj] = field(default_factory=dict)  # by destination
     salesbot_runs: list[Obj] = field(default_factory=list)  # POST /api/v2/salesbot/run
+    events: list[Obj] = field(default_factory=list)  # the events log, oldest first (`audit`)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_000_001))
 
     def next_id(self) -> int:
