@@ -554,6 +554,9 @@ export const kommoSyncListSources = <ThrowOnError extends boolean = true>(option
 
 /**
  * Kommo Status
+ *
+ * The connection, its last syncs and the last day's webhook deliveries. The webhook URL
+ * carries its secret, so only those who may change the integration see it.
  */
 export const kommoKommoStatus = <ThrowOnError extends boolean = true>(options: Options<KommoKommoStatusData, ThrowOnError>) => (options.client ?? client).get<KommoKommoStatusResponses, KommoKommoStatusErrors, ThrowOnError>({ url: '/api/v1/tenants/{tenant_id}/integrations/kommo/status', ...options });
 

@@ -1299,6 +1299,24 @@ export type CustomFieldRead = {
 };
 
 /**
+ * DeliveryCounts
+ *
+ * Webhook deliveries in the last 24 hours.
+ */
+export type DeliveryCounts = {
+    /**
+     * Failed
+     *
+     * Failed to process, or unreadable and rejected
+     */
+    failed?: number;
+    /**
+     * Received
+     */
+    received?: number;
+};
+
+/**
  * DisconnectResult
  */
 export type DisconnectResult = {
@@ -2069,6 +2087,7 @@ export type KommoStatus = {
      * Base Url
      */
     base_url?: string | null;
+    deliveries_24h?: DeliveryCounts;
     /**
      * Last Error
      */
@@ -2084,6 +2103,12 @@ export type KommoStatus = {
      * Subdomain
      */
     subdomain?: string | null;
+    /**
+     * Syncs
+     *
+     * The last sync of each kind (with its error, if any)
+     */
+    syncs?: Array<SyncRunRead>;
     /**
      * Webhook Url
      *
