@@ -76,6 +76,7 @@ export const routes: RouteObject[] = [
     errorElement: <RouteError fullPage />,
     children: [
       { index: true, element: <HomeRedirect /> },
+      { path: 'manage', element: <HomeRedirect /> },
       {
         path: 'manage/:tenantId',
         element: <AppShell />,

@@ -120,4 +120,11 @@ export const queryKeys = {
   aiModels: (tenantId: string) => ['tenants', tenantId, 'ai', 'models'] as const,
   aiUsage: (tenantId: string, range: DayRange) =>
     ['tenants', tenantId, 'ai', 'usage', range] as const,
+  integrations: (tenantId: string) => ['tenants', tenantId, 'integrations'] as const,
+  kommoStatus: (tenantId: string) => ['tenants', tenantId, 'integrations', 'kommo'] as const,
+  kommoSyncs: (tenantId: string) =>
+    ['tenants', tenantId, 'integrations', 'kommo', 'syncs'] as const,
+  kommoPipelines: (tenantId: string) =>
+    ['tenants', tenantId, 'integrations', 'kommo', 'pipelines'] as const,
+  slack: (tenantId: string) => ['tenants', tenantId, 'integrations', 'slack'] as const,
 };

@@ -1,4 +1,4 @@
-import { Navigate } from 'react-router-dom';
+import { Navigate, useLocation } from 'react-router-dom';
 
 import { useTenants } from '../api/useTenants';
 import { ListSkeleton } from '../components/Skeleton';
@@ -7,9 +7,14 @@ import { CreateWorkspaceCard } from '../features/workspace/CreateWorkspaceCard';
 import { paths } from '../paths';
 import { lastWorkspace } from './lastWorkspace';
 
-/** `/`: open the last workspace, else the first; someone with none can create one. */
+/**
+ * `/` (and `/manage`): open the last workspace, else the first; someone with none can create
+ * one. Kommo's consent callback sends `/manage?kommo=error…` when it cannot tell the workspace:
+ * that goes on to the integrations page, which says what happened.
+ */
 export function HomeRedirect() {
   const tenants = useTenants();
+  const { search } = useLocation();
   if (tenants.isPending) {
     return (
       <main className="mx-auto mt-24 max-w-md px-4">
@@ -26,7 +31,11 @@ export function HomeRedirect() {
   }
   const remembered = lastWorkspace();
   const target = tenants.data.find((t) => t.id === remembered) ?? tenants.data[0];
-  if (target) return <Navigate to={paths.dashboard(target.id)} replace />;
+  if (target) {
+    const kommo = new URLSearchParams(search).has('kommo');
+    const to = kommo ? `${paths.integrations(target.id)}${search}` : paths.dashboard(target.id);
+    return <Navigate to={to} replace />;
+  }
   return (
     <main className="mx-auto mt-24 max-w-md space-y-4 px-4">
       <h1 className="text-title font-semibold">You are not in a workspace yet</h1>

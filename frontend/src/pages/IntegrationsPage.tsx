@@ -1,33 +1,37 @@
-import { Link } from 'react-router-dom';
-
+import { useKommoStatus } from '../api/useKommo';
 import { PageHeader } from '../components/Card';
-import { EmptyState } from '../components/States';
+import { CallbackNotice } from '../features/integrations/kommo/CallbackNotice';
+import { KommoCard } from '../features/integrations/kommo/KommoCard';
+import { KommoDataCard } from '../features/integrations/kommo/KommoDataCard';
+import { useKommoCallback } from '../features/integrations/kommo/useKommoCallback';
+import { SlackCard } from '../features/integrations/slack/SlackCard';
 import { useTenant } from '../layout/tenantContext';
-import { paths } from '../paths';
+import { ReadOnlyNotice } from './settings/ReadOnlyNotice';
 
-/** Where Kommo will be connected; for now it says when that comes and what works already. */
+/**
+ * The workspace's connections to other services: Kommo, where agents answer leads (and what
+ * is synced from it), and Slack, where people hear what needs them.
+ */
 export function IntegrationsPage() {
-  const { tenantId } = useTenant();
+  const { tenantId, canManage } = useTenant();
+  const callback = useKommoCallback(tenantId);
+  const kommo = useKommoStatus(tenantId);
+  const hasAccount = kommo.data !== undefined && kommo.data.state !== 'not_connected';
   return (
     <>
       <PageHeader
         title="Integrations"
         description="Connect your Kommo account so that agents answer your leads there."
       />
-      <EmptyState
-        title="Kommo arrives with the Kommo integration"
-        action={
-          <Link
-            to={paths.testChat(tenantId)}
-            className="text-sm font-medium text-brand-700 hover:underline"
-          >
-            Open the test chat
-          </Link>
-        }
-      >
-        Connecting Kommo (sign-in, pipelines, conversations) comes with the Kommo and conversations
-        work. Until then you can set up agents and their knowledge, and try them in the test chat.
-      </EmptyState>
+      {callback.error ? (
+        <CallbackNotice reason={callback.error.reason} onDismiss={callback.dismiss} />
+      ) : null}
+      {canManage ? null : <ReadOnlyNotice />}
+      <div className="space-y-gutter">
+        <KommoCard tenantId={tenantId} canManage={canManage} />
+        {hasAccount ? <KommoDataCard tenantId={tenantId} canManage={canManage} /> : null}
+        <SlackCard tenantId={tenantId} canManage={canManage} />
+      </div>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { paths } from '../../paths';
 import { routes } from '../../routes';
 import { AGENT_ID, agent, agentPage, summaryOf } from '../../test/agentFixtures';
 import { OTHER_TENANT_ID, session, TENANT_ID } from '../../test/fixtures';
+import { kommoNotConnected, slackNotConfigured } from '../../test/kommoFixtures';
 import { renderApp } from '../../test/renderApp';
 import { api, json, server } from '../../test/server';
 
@@ -74,6 +75,10 @@ describe('the shell', () => {
   });
 
   it('opens the menu drawer, keeps focus in it, and closes on Escape and on navigation', async () => {
+    server.use(
+      http.get(api(`${BASE}/integrations/kommo/status`), () => json(kommoNotConnected())),
+      http.get(api(`${BASE}/integrations/slack`), () => json(slackNotConfigured)),
+    );
     const { user, router } = renderApp(paths.dashboard(TENANT_ID));
     const burger = await screen.findByRole('button', { name: 'Open menu' });
     expect(burger).toHaveAttribute('aria-expanded', 'false');
@@ -162,6 +167,10 @@ describe('/login', () => {
   });
 
   it('or to the page named in next', async () => {
+    server.use(
+      http.get(api(`${BASE}/integrations/kommo/status`), () => json(kommoNotConnected())),
+      http.get(api(`${BASE}/integrations/slack`), () => json(slackNotConfigured)),
+    );
     const { router } = renderApp(
       `/login?next=${encodeURIComponent(paths.integrations(TENANT_ID))}`,
     );
