@@ -4,6 +4,7 @@ import type {
   ConversationStatus,
   DocumentStatus,
   EntityType,
+  WebhookEventStatus,
 } from '../client';
 
 /** Query keys, in one place so that hooks invalidate each other's data by name. */
@@ -40,6 +41,12 @@ export interface ConversationListParams extends PageParams {
   channel: Channel | '';
   status: ConversationStatus | '';
   agent: string;
+}
+
+/** The Kommo webhook events list's filters and page (empty strings: no filter). */
+export interface KommoEventListParams extends PageParams {
+  status: WebhookEventStatus | '';
+  kind: string;
 }
 
 /** A range of UTC days, `YYYY-MM-DD`, both ends included. */
@@ -124,6 +131,10 @@ export const queryKeys = {
   kommoStatus: (tenantId: string) => ['tenants', tenantId, 'integrations', 'kommo'] as const,
   kommoSyncs: (tenantId: string) =>
     ['tenants', tenantId, 'integrations', 'kommo', 'syncs'] as const,
+  kommoEvents: (tenantId: string) =>
+    ['tenants', tenantId, 'integrations', 'kommo', 'events'] as const,
+  kommoEventList: (tenantId: string, params: KommoEventListParams) =>
+    ['tenants', tenantId, 'integrations', 'kommo', 'events', params] as const,
   kommoPipelines: (tenantId: string) =>
     ['tenants', tenantId, 'integrations', 'kommo', 'pipelines'] as const,
   slack: (tenantId: string) => ['tenants', tenantId, 'integrations', 'slack'] as const,

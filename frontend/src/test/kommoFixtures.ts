@@ -2,9 +2,11 @@ import type {
   KommoStatus,
   PagePipelineRead,
   PageSyncRunRead,
+  PageWebhookEventRead,
   PipelineRead,
   SlackStatus,
   SyncRunRead,
+  WebhookEventRead,
 } from '../client';
 
 export const KOMMO_WEBHOOK_URL =
@@ -82,3 +84,25 @@ export function pipelinePage(items: PipelineRead[]): PagePipelineRead {
 }
 
 export const slackNotConfigured: SlackStatus = { configured: false };
+
+export function webhookEvent(overrides: Partial<WebhookEventRead> = {}): WebhookEventRead {
+  return {
+    id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
+    kind: 'message.add',
+    entity_type: 'talk',
+    entity_id: '191',
+    own: false,
+    status: 'processed',
+    deliveries: 1,
+    attempts: 1,
+    detail: 'The agent answers',
+    last_error: null,
+    received_at: '2026-03-01T12:00:00Z',
+    processed_at: '2026-03-01T12:00:02Z',
+    ...overrides,
+  };
+}
+
+export function eventPage(items: WebhookEventRead[], total = items.length): PageWebhookEventRead {
+  return { items, total, limit: 20, offset: 0 };
+}

@@ -6,6 +6,7 @@ import type { KommoStatus, LongLivedTokenConnectWritable } from '../../client';
 import { paths } from '../../paths';
 import { fieldError, OTHER_TENANT_ID, problem, TENANT_ID } from '../../test/fixtures';
 import {
+  eventPage,
   KOMMO_WEBHOOK_URL,
   kommoNotConnected,
   kommoStatus,
@@ -25,6 +26,7 @@ function answersStatus(status: KommoStatus, tenantId = TENANT_ID) {
     http.get(kommo(tenantId, '/status'), () => json(status)),
     http.get(kommo(tenantId, '/syncs'), () => json(syncPage([]))),
     http.get(kommo(tenantId, '/pipelines'), () => json(pipelinePage([]))),
+    http.get(kommo(tenantId, '/events'), () => json(eventPage([]))),
     http.get(api(`/api/v1/tenants/${tenantId}/integrations/slack`), () => json(slackNotConfigured)),
   );
 }

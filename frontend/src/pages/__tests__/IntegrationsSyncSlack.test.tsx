@@ -6,6 +6,7 @@ import type { SlackConfigure, SlackStatus, SyncRunRead } from '../../client';
 import { paths } from '../../paths';
 import { fieldError, problem, TENANT_ID } from '../../test/fixtures';
 import {
+  eventPage,
   kommoNotConnected,
   kommoStatus,
   pipelinePage,
@@ -39,6 +40,7 @@ describe('IntegrationsPage: Kommo data', () => {
       http.get(api(`${BASE}/kommo/status`), () => json(kommoStatus())),
       http.get(api(`${BASE}/kommo/syncs`), () => json(syncPage(runs))),
       http.get(api(`${BASE}/kommo/pipelines`), () => json(pipelinePage([salesPipeline]))),
+      http.get(api(`${BASE}/kommo/events`), () => json(eventPage([]))),
       http.get(api(`${BASE}/slack`), () => json(slackNotConfigured)),
       http.post(api(`${BASE}/kommo/sync`), () => {
         asked += 1;
