@@ -15,6 +15,7 @@ import {
 } from '../../test/agentFixtures';
 import { localModels, provider } from '../../test/aiFixtures';
 import { fieldError, member, problem, TENANT_ID } from '../../test/fixtures';
+import { pipelinePage } from '../../test/kommoFixtures';
 import { renderApp } from '../../test/renderApp';
 import { api, json, problemResponse, server } from '../../test/server';
 
@@ -26,6 +27,7 @@ function serveAgent(current: () => AgentRead) {
     http.get(AGENT, () => json(current())),
     http.get(api(`${BASE}/ai/providers`), () => json([provider])),
     http.get(api(`${BASE}/ai/models`), () => json(localModels)),
+    http.get(api(`${BASE}/integrations/kommo/pipelines`), () => json(pipelinePage([]))),
   );
 }
 

@@ -7,6 +7,7 @@ import type { AgentExport } from '../../client';
 import { agent, agentPage, summaryOf } from '../../test/agentFixtures';
 import { localModels } from '../../test/aiFixtures';
 import { TENANT_ID } from '../../test/fixtures';
+import { pipelinePage } from '../../test/kommoFixtures';
 import { renderApp } from '../../test/renderApp';
 import { api, json, server } from '../../test/server';
 
@@ -59,6 +60,9 @@ describe('AgentsPage', () => {
       http.get(AGENTS, () => json(agentPage([]))),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/providers`), () => json([])),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/models`), () => json(localModels)),
+      http.get(api(`/api/v1/tenants/${TENANT_ID}/integrations/kommo/pipelines`), () =>
+        json(pipelinePage([])),
+      ),
     );
     const { user, router } = renderApp(`/manage/${TENANT_ID}/ai-agents`);
 
@@ -86,6 +90,9 @@ describe('AgentsPage', () => {
       http.get(`${AGENTS}/${agent.id}`, () => json({ ...agent, name: 'Imported assistant' })),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/providers`), () => json([])),
       http.get(api(`/api/v1/tenants/${TENANT_ID}/ai/models`), () => json(localModels)),
+      http.get(api(`/api/v1/tenants/${TENANT_ID}/integrations/kommo/pipelines`), () =>
+        json(pipelinePage([])),
+      ),
     );
     const { user, router } = renderApp(`/manage/${TENANT_ID}/ai-agents`);
     await screen.findByText('No agents yet');

@@ -78,7 +78,7 @@ export function AgentForm({
           <AgentToolsField {...fields} />
         </FormSection>
         <FormSection title="Kommo">
-          <KommoScopeFields {...fields} disabled={readOnly} />
+          <KommoScopeFields tenantId={tenantId} {...fields} disabled={readOnly} />
         </FormSection>
         <FormSection title="Working hours">
           <WorkingHoursFields {...fields} disabled={readOnly} />

@@ -6,6 +6,7 @@ import type {
   AgentUpdate,
   KnowledgeScope,
   KommoScope,
+  PipelineRead,
   TimeRange,
   WorkingHours,
 } from '../../../client';
@@ -109,6 +110,45 @@ export function agentValues(agent: AgentRead): AgentValues {
     },
     working_hours: hoursValues(agent.working_hours),
   };
+}
+
+export type KommoScopeValues = AgentValues['kommo'];
+
+/**
+ * The scope with a pipeline chosen or not; unchoosing one drops its stages, so that the stages
+ * kept are those of the pipelines still chosen (`pipelines` is what the sync stored).
+ */
+export function withPipeline(
+  scope: KommoScopeValues,
+  pipelines: readonly PipelineRead[],
+  pipelineId: number,
+  chosen: boolean,
+): KommoScopeValues {
+  if (chosen) {
+    if (scope.pipeline_ids.includes(pipelineId)) return scope;
+    return { ...scope, pipeline_ids: [...scope.pipeline_ids, pipelineId] };
+  }
+  const pipelineIds = scope.pipeline_ids.filter((id) => id !== pipelineId);
+  const stagesOf = (id: number) =>
+    pipelines.find((p) => p.kommo_id === id)?.statuses.map((s) => s.kommo_id) ?? [];
+  // Kommo's closing stages (won 142, lost 143) carry the same id in every pipeline.
+  const kept = new Set(pipelineIds.flatMap(stagesOf));
+  const dropped = new Set(stagesOf(pipelineId).filter((id) => !kept.has(id)));
+  return {
+    ...scope,
+    pipeline_ids: pipelineIds,
+    status_ids: scope.status_ids.filter((id) => !dropped.has(id)),
+  };
+}
+
+/** The scope with one stage switched on or off (no stage on: every stage of the pipelines). */
+export function withStage(
+  scope: KommoScopeValues,
+  statusId: number,
+  on: boolean,
+): KommoScopeValues {
+  const others = scope.status_ids.filter((id) => id !== statusId);
+  return { ...scope, status_ids: on ? [...others, statusId] : others };
 }
 
 export const MAX_OUTPUT_TOKENS = 32_000;
