@@ -13,7 +13,7 @@ from agentplatform.kommo.sync.models import SyncKind, SyncStatus
 from agentplatform.kommo.sync.tasks import schedule_kommo_syncs
 from arq import ArqRedis
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tests.factories import signed_in_workspace
 from tests.kommo.sync_support import connected_workspace, sync
@@ -132,3 +132,21 @@ async def test_another_workspace_sees_none_of_it(
             assert mine.status_code == 200, path
             assert mine.json()["total"] == 0, path
         assert (await other.post(f"{base}/sync")).status_code == 404
+
+
+async def test_asking_again_and_again_on_one_connection_keeps_joining_the_run(
+    engine: AsyncEngine, live_settings: Settings, kommo: KommoSimulator, kommo_client: KommoClient
+) -> None:
+    """A pooled connection reuses the prepared insert; after five runs PostgreSQL may plan it
+    generically, where a bound partial-index predicate no longer matches the index."""
+    from tests.kommo.intake_support import connect_workspace
+
+    connected = await connect_workspace(engine, live_settings, kommo, kommo_client)
+    tenant_id = connected.owner.tenant.id
+    async with engine.connect() as conn, AsyncSession(bind=conn) as session:
+        ids = set()
+        for _ in range(12):
+            runs = await sync_service.request_sync(session, tenant_id, [SyncKind.users])
+            ids.add(runs[0].id)
+        await session.rollback()
+    assert len(ids) == 1

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,6 +62,9 @@ async def request_sync(
     ]
 
 
+ACTIVE_PREDICATE = text("status IN ('queued', 'running')")
+
+
 async def _queue(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -85,7 +88,9 @@ async def _queue(
                 )
                 .on_conflict_do_nothing(
                     index_elements=["tenant_id", "kind"],
-                    index_where=KommoSyncRun.status.in_(ACTIVE_STATUSES),
+                    # Literal, as the index's own predicate: with bound values PostgreSQL cannot
+                    # match the partial index once a reused statement gets a generic plan.
+                    index_where=ACTIVE_PREDICATE,
                 )
                 .returning(KommoSyncRun.id)
             )
